@@ -1,0 +1,58 @@
+"""Evaluate a checkpoint: ``python tools/test.py CONFIG CHECKPOINT``.
+
+The same flags as mmseg/mmdet/mmpretrain's ``tools/test.py``, plus
+``--metrics-out FILE.json`` to write the metrics (atomically).
+"""
+import argparse
+import json
+import os
+import os.path as osp
+import sys
+import tempfile
+
+sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
+
+from _cli import add_common_args, build_runner, load_config, prepare_runtime  # noqa: E402
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description='Test (evaluate) a model')
+    parser.add_argument('config', help='test config file path')
+    parser.add_argument('checkpoint', help='checkpoint file')
+    parser.add_argument('--out', help='dump the raw predictions to a pickle')
+    parser.add_argument('--metrics-out', help='write the metrics as JSON')
+    add_common_args(parser)
+    return parser.parse_args(argv)
+
+
+def write_json_atomic(obj, path):
+    """Write ``obj`` as JSON via a temporary file and a rename."""
+    folder = osp.dirname(osp.abspath(path))
+    os.makedirs(folder, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix='.tmp-', suffix='.json')
+    with os.fdopen(fd, 'w') as f:
+        json.dump(obj, f, indent=2)
+    os.replace(tmp, path)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    prepare_runtime(args)
+    cfg = load_config(args)
+    cfg.load_from = args.checkpoint
+    cfg.resume = False
+    if args.out is not None:
+        cfg.test_evaluator = list(cfg.test_evaluator) if isinstance(
+            cfg.test_evaluator, (list, tuple)) else [cfg.test_evaluator]
+        cfg.test_evaluator.append(dict(type='DumpResults', out_file_path=args.out))
+    runner = build_runner(cfg)
+    metrics = runner.test()
+    metrics = {k: float(v) for k, v in metrics.items()}
+    print(json.dumps(metrics, indent=2))
+    if args.metrics_out:
+        write_json_atomic(metrics, args.metrics_out)
+    return metrics
+
+
+if __name__ == '__main__':
+    main()
