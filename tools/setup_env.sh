@@ -51,7 +51,7 @@ step "OpenMMLab libraries and requirements"
 "${PIP[@]}" -r requirements.txt
 
 step "bimem_mm (editable)"
-"$PY" -c "import bimem_mm, os, sys; sys.exit(os.path.dirname(bimem_mm.__file__) != os.path.abspath('bimem_mm'))" 2>/dev/null \
+"$PY" -P -c "import bimem_mm, os, sys; sys.exit(os.path.dirname(bimem_mm.__file__) != os.path.abspath('bimem_mm'))" 2>/dev/null \
   || "${PIP[@]}" --no-deps --no-build-isolation -e .
 
 step "check"

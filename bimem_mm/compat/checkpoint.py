@@ -66,6 +66,8 @@ def to_safe(obj: Any, path: str = 'checkpoint') -> Any:
     """Return a copy of ``obj`` made only of weights-only-loadable types."""
     from mmengine.logging import HistoryBuffer
 
+    if isinstance(obj, np.generic):   # before atoms: np.float64 is a float
+        return obj.item()
     if isinstance(obj, _SAFE_ATOMS):
         return obj
     if isinstance(obj, HistoryBuffer):
@@ -80,8 +82,6 @@ def to_safe(obj: Any, path: str = 'checkpoint') -> Any:
         if obj.dtype == object:
             return [to_safe(v, f'{path}[]') for v in obj.tolist()]
         return {_NDARRAY_TAG: torch.from_numpy(np.ascontiguousarray(obj))}
-    if isinstance(obj, np.generic):
-        return obj.item()
     if isinstance(obj, OrderedDict):
         return OrderedDict(
             (k, to_safe(v, f'{path}.{k}')) for k, v in obj.items())
@@ -127,9 +127,12 @@ def safe_load(filename: str, map_location: Any = None) -> Any:
         obj = torch.load(filename, map_location=map_location,
                          weights_only=True)
     except pickle.UnpicklingError as err:
+        lines = [ln.strip() for ln in str(err).splitlines()
+                 if 'Unsupported global' in ln or 'Unsupported operand' in ln]
+        reason = lines[0] if lines else str(err).splitlines()[0]
         raise UnsafeCheckpointError(
             f'{filename}: refused to load: it contains objects outside the '
-            f'weights-only allowlist ({str(err).splitlines()[0]}). Loading '
+            f'weights-only allowlist ({reason}). Loading '
             'it would let the file run code. If you trust this file, pass '
             '--trust-checkpoint.') from None
     except (RuntimeError, EOFError, OSError, ValueError) as err:

@@ -114,8 +114,11 @@ class BiMem(nn.Module):
         """
         sensory_labels = hard_labels(w_long * teacher_probs, self.threshold,
                                      self.ignore_index)
+        # worst-first within an image, images in order: the ring buffer then
+        # holds the units oldest-to-newest exactly as the official queue
+        # (which prepends each image's top-k) holds them newest-to-oldest
         idx = select_top_k(self._selection_scores(teacher_probs), groups,
-                           self.units_per_group, valid)
+                           self.units_per_group, valid, best_first=False)
         feats, labels = all_gather_cat([features[idx].float(),
                                         sensory_labels[idx]])
         self.short_term.push(feats, labels)

@@ -32,7 +32,8 @@ def rank_within(keys: torch.Tensor, scores: torch.Tensor) -> torch.Tensor:
 
 
 def select_top_k(scores: torch.Tensor, groups: torch.Tensor, k: int,
-                 valid: torch.Tensor = None) -> torch.Tensor:
+                 valid: torch.Tensor = None,
+                 best_first: bool = True) -> torch.Tensor:
     """Indices of the ``k`` best-scored valid units of every group.
 
     Args:
@@ -40,9 +41,10 @@ def select_top_k(scores: torch.Tensor, groups: torch.Tensor, k: int,
         groups: (N,) long group id per unit.
         k: units kept per group (all of a smaller group).
         valid: (N,) bool, units allowed to be selected.
+        best_first: order within a group; False gives worst first.
 
     Returns:
-        (M,) long indices, sorted by group then by score (best first).
+        (M,) long indices, sorted by group then by score.
     """
     if valid is not None:
         scores = torch.where(valid, scores, scores.new_tensor(float('-inf')))
@@ -51,7 +53,8 @@ def select_top_k(scores: torch.Tensor, groups: torch.Tensor, k: int,
     if valid is not None:
         keep &= valid
     idx = keep.nonzero().squeeze(1)
-    order = torch.argsort(groups[idx] * (k + 1) + ranks[idx], stable=True)
+    within = ranks[idx] if best_first else k - ranks[idx]
+    order = torch.argsort(groups[idx] * (k + 1) + within, stable=True)
     return idx[order]
 
 

@@ -1,0 +1,53 @@
+"""BiMem around an mmpretrain ``ImageClassifier``: a unit is an image."""
+import torch
+
+from ..models.teacher_student import BiMemTeacherStudent, Units
+from ..registry import MODELS
+
+
+def _stack_field(data_samples, name: str) -> torch.Tensor:
+    values = [ds.get(name) for ds in data_samples]
+    if any(v is None for v in values):
+        raise KeyError(f'data sample has no {name!r}: add '
+                       f"LoadBlackBoxPrediction and PackInputs(algorithm_keys="
+                       f"('{name}',)) to the training pipeline")
+    return torch.stack([torch.as_tensor(v) for v in values])
+
+
+@MODELS.register_module()
+class BiMemClassifier(BiMemTeacherStudent):
+    """Student + EMA teacher around any mmpretrain ``ImageClassifier``.
+
+    The unit feature is the neck output (GAP; 2048-d for ResNet-50), the
+    logits are the head's. The black-box distribution of each image comes
+    from its data sample's ``bb_probs`` (C,). With ``analysis_key`` set
+    (e.g. ``'analysis_label'``) and a dataset that provides it, the
+    pseudo-label accuracy is logged for analysis; it never enters a loss.
+
+    See :class:`bimem_mm.models.BiMemTeacherStudent` for the arguments.
+    """
+
+    def __init__(self, *args, analysis_key=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.analysis_key = analysis_key
+
+    def model_dims(self, model):
+        return model.head.num_classes, model.head.in_channels
+
+    def units(self, model, inputs, data_samples) -> Units:
+        feats = model.extract_feat(inputs)
+        logits = model.head(feats)
+        z = feats[-1] if isinstance(feats, (tuple, list)) else feats
+        groups = torch.arange(len(z), device=z.device)
+        return Units(z.flatten(1), logits, groups)
+
+    def black_box(self, data_samples, units: Units) -> torch.Tensor:
+        return _stack_field(data_samples, 'bb_probs').to(
+            units.logits.device, torch.float32)
+
+    def analysis_labels(self, data_samples, units: Units):
+        if self.analysis_key is None or \
+                data_samples[0].get(self.analysis_key) is None:
+            return None
+        return _stack_field(data_samples, self.analysis_key).to(
+            units.logits.device).long().flatten()

@@ -1,0 +1,8 @@
+"""Registered models shared by every task (no mm task library imported)."""
+from .backbones import SmallConvNet
+from .losses import BiMemLoss
+from .refiner import BiMemRefiner
+from .teacher_student import BiMemTeacherStudent, Units
+
+__all__ = ['SmallConvNet', 'BiMemLoss', 'BiMemRefiner', 'BiMemTeacherStudent',
+           'Units']

@@ -1,0 +1,3 @@
+from .small_convnet import SmallConvNet
+
+__all__ = ['SmallConvNet']

@@ -1,0 +1,3 @@
+# Stage 1 (official "baseline"): cross entropy on argmax of the black box.
+_base_ = ['./_base_digits_adapt.py']
+model = dict(stage='warmup')

@@ -1,0 +1,151 @@
+"""Query a black box over the target images and write a prediction store.
+
+    # an OpenMMLab model as the black box (config + checkpoint)
+    python tools/predict_blackbox.py TARGET_CONFIG --out STORE \\
+        --model BB_CONFIG --checkpoint BB_CKPT [--mode topk --k 5]
+    # any Python callable (a stand-in for a remote prediction API)
+    python tools/predict_blackbox.py TARGET_CONFIG --out STORE \\
+        --callable my_pkg.my_api:predict
+
+``TARGET_CONFIG`` names the target images: its ``<split>_dataloader``
+dataset (default: the training set, built without labels). For a model,
+the images go through the black box's own test pipeline; a callable gets
+a list of uint8 HWC images and returns (B, C) class probabilities. Only
+the outputs are kept: the store records where they came from, nothing of
+the model itself.
+"""
+import argparse
+import importlib
+import os.path as osp
+import sys
+
+sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
+
+from _cli import add_common_args, load_config, prepare_runtime  # noqa: E402
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('config', help='config naming the target images')
+    parser.add_argument('--out', required=True, help='store directory')
+    box = parser.add_mutually_exclusive_group(required=True)
+    box.add_argument('--model', help='black-box model config')
+    box.add_argument('--callable', help='module:function black box')
+    parser.add_argument('--checkpoint', help='black-box model checkpoint')
+    parser.add_argument('--split', default='train',
+                        choices=['train', 'val', 'test'])
+    parser.add_argument('--mode', default='topk',
+                        choices=['probs', 'topk', 'hard'])
+    parser.add_argument('--k', type=int, default=5)
+    parser.add_argument('--dtype', default='float16',
+                        choices=['float16', 'float32'])
+    parser.add_argument('--batch-size', type=int, default=64)
+    parser.add_argument('--key-root', default=None,
+                        help='image keys are paths relative to this folder')
+    parser.add_argument('--device', default=None)
+    add_common_args(parser)
+    return parser.parse_args(argv)
+
+
+def target_dataset_cfg(cfg, split, pipeline):
+    """The target dataset config of ``split`` with ``pipeline``; no labels."""
+    import copy
+    ds = copy.deepcopy(cfg[f'{split}_dataloader']['dataset'])
+    inner = ds
+    while 'dataset' in inner:          # RepeatDataset and friends
+        inner = inner['dataset']
+    inner['pipeline'] = pipeline
+    if 'with_label' in inner or inner.get('type', '').endswith('Npz'
+                                                               'Dataset'):
+        inner['with_label'] = False
+    return ds
+
+
+def model_predictions(args, cfg):
+    """Yield the image count, then (data_info, probs (C,)) per image."""
+    import torch
+    from mmengine.config import Config
+    from mmengine.dataset import pseudo_collate
+    from mmengine.registry import DATASETS, MODELS, init_default_scope
+    from mmengine.runner import load_checkpoint
+    from torch.utils.data import DataLoader
+
+    bb_cfg = Config.fromfile(args.model)
+    init_default_scope(bb_cfg.get('default_scope', 'mmengine'))
+    device = args.device or ('cuda' if torch.cuda.is_available() else 'cpu')
+    model = MODELS.build(bb_cfg.model).to(device).eval()
+    if args.checkpoint:
+        load_checkpoint(model, args.checkpoint, map_location='cpu')
+    pipeline = bb_cfg.test_dataloader.dataset.pipeline
+    dataset = DATASETS.build(target_dataset_cfg(cfg, args.split, pipeline))
+    loader = DataLoader(dataset, batch_size=args.batch_size,
+                        collate_fn=pseudo_collate, num_workers=0)
+    yield len(dataset)
+    index = 0
+    for data in loader:
+        with torch.no_grad():
+            outs = model.test_step(data)
+        for out in outs:
+            yield dataset.get_data_info(index), \
+                out.pred_score.float().cpu().numpy()
+            index += 1
+
+
+def callable_predictions(args, cfg):
+    """Yield the image count, then (data_info, probs) per image."""
+    import numpy as np
+    from mmengine.registry import DATASETS, init_default_scope
+
+    module, _, name = args.callable.partition(':')
+    fn = getattr(importlib.import_module(module), name)
+    init_default_scope(cfg.get('default_scope', 'mmengine'))
+    dataset = DATASETS.build(target_dataset_cfg(cfg, args.split, []))
+    yield len(dataset)
+    for start in range(0, len(dataset), args.batch_size):
+        infos = [dataset.get_data_info(i) for i in
+                 range(start, min(start + args.batch_size, len(dataset)))]
+        probs = np.asarray(fn([info['img'] for info in infos]))
+        if probs.shape[0] != len(infos):
+            raise ValueError(f'{args.callable} returned {probs.shape[0]} '
+                             f'predictions for {len(infos)} images')
+        yield from zip(infos, probs)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    prepare_runtime(args)
+    from mmengine.utils import ProgressBar
+
+    from bimem_mm.datasets.transforms import sample_key
+    from bimem_mm.store import PredictionWriter
+
+    cfg = load_config(args)
+    if cfg.get('custom_imports'):
+        from mmengine.utils import import_modules_from_strings
+        import_modules_from_strings(**cfg.custom_imports)
+    if args.model and not args.checkpoint:
+        raise SystemExit('--model needs --checkpoint')
+    source = (dict(kind='model', config=args.model,
+                   checkpoint=args.checkpoint) if args.model else
+              dict(kind='callable', callable=args.callable))
+    preds = model_predictions(args, cfg) if args.model else \
+        callable_predictions(args, cfg)
+    total = next(preds)
+    if total == 0:
+        raise SystemExit(f'{args.config}: the target {args.split} set is '
+                         'empty')
+    bar, writer = ProgressBar(total), None
+    for info, probs in preds:
+        if writer is None:
+            classes = list(cfg.get('classes', None) or
+                           [str(i) for i in range(probs.shape[-1])])
+            writer = PredictionWriter(args.out, 'cls', classes, args.mode,
+                                      args.k, args.dtype, source)
+        writer.add(sample_key(info, args.key_root), probs)
+        bar.update()
+    writer.close()
+    print(f'\nwrote {len(writer)} predictions to {args.out}')
+
+
+if __name__ == '__main__':
+    main()
