@@ -23,7 +23,6 @@ from mmengine.registry import TRANSFORMS as MMENGINE_TRANSFORMS
 from mmengine.registry import VISUALIZERS as MMENGINE_VISUALIZERS
 from mmengine.registry import Registry
 
-
 MODELS = Registry('model', parent=MMENGINE_MODELS, scope='bimem_mm',
                   locations=['bimem_mm.models'])
 MODEL_WRAPPERS = Registry('model_wrapper', parent=MMENGINE_MODEL_WRAPPERS,

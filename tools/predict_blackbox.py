@@ -10,7 +10,8 @@
 ``TARGET_CONFIG`` names the target images: its ``<split>_dataloader``
 dataset (default: the training set, built without labels). For a model,
 the images go through the black box's own test pipeline; a callable gets
-a list of uint8 HWC images and returns (B, C) class probabilities. Only
+a list of uint8 HWC images and returns one prediction per image (for
+classification (C,) probabilities; see ``bimem_mm.<task>.blackbox``). Only
 the outputs are kept: the store records where they came from, nothing of
 the model itself.
 """
@@ -32,6 +33,7 @@ def parse_args(argv=None):
     box.add_argument('--model', help='black-box model config')
     box.add_argument('--callable', help='module:function black box')
     parser.add_argument('--checkpoint', help='black-box model checkpoint')
+    parser.add_argument('--task', default='cls', choices=['cls', 'seg', 'det'])
     parser.add_argument('--split', default='train',
                         choices=['train', 'val', 'test'])
     parser.add_argument('--mode', default='topk',
@@ -61,8 +63,13 @@ def target_dataset_cfg(cfg, split, pipeline):
     return ds
 
 
+def task_adapter(task):
+    """The module turning a task's black-box outputs into store records."""
+    return importlib.import_module(f'bimem_mm.{task}.blackbox')
+
+
 def model_predictions(args, cfg):
-    """Yield the image count, then (data_info, probs (C,)) per image."""
+    """Yield the image count, then (data_info, record) per image."""
     import torch
     from mmengine.config import Config
     from mmengine.dataset import pseudo_collate
@@ -86,14 +93,14 @@ def model_predictions(args, cfg):
         with torch.no_grad():
             outs = model.test_step(data)
         for out in outs:
-            yield dataset.get_data_info(index), \
-                out.pred_score.float().cpu().numpy()
+            info = dataset.get_data_info(index)
+            yield info, task_adapter(args.task).record_from_model(
+                out, info, args)
             index += 1
 
 
 def callable_predictions(args, cfg):
-    """Yield the image count, then (data_info, probs) per image."""
-    import numpy as np
+    """Yield the image count, then (data_info, record) per image."""
     from mmengine.registry import DATASETS, init_default_scope
 
     module, _, name = args.callable.partition(':')
@@ -104,16 +111,19 @@ def callable_predictions(args, cfg):
     for start in range(0, len(dataset), args.batch_size):
         infos = [dataset.get_data_info(i) for i in
                  range(start, min(start + args.batch_size, len(dataset)))]
-        probs = np.asarray(fn([info['img'] for info in infos]))
-        if probs.shape[0] != len(infos):
-            raise ValueError(f'{args.callable} returned {probs.shape[0]} '
+        outputs = list(fn([info['img'] for info in infos]))
+        if len(outputs) != len(infos):
+            raise ValueError(f'{args.callable} returned {len(outputs)} '
                              f'predictions for {len(infos)} images')
-        yield from zip(infos, probs)
+        adapter = task_adapter(args.task)
+        for info, out in zip(infos, outputs):
+            yield info, adapter.record_from_callable(out, info, args)
 
 
 def main(argv=None):
     args = parse_args(argv)
     prepare_runtime(args)
+    import numpy as np
     from mmengine.utils import ProgressBar
 
     from bimem_mm.datasets.transforms import sample_key
@@ -135,13 +145,13 @@ def main(argv=None):
         raise SystemExit(f'{args.config}: the target {args.split} set is '
                          'empty')
     bar, writer = ProgressBar(total), None
-    for info, probs in preds:
+    for info, record in preds:
         if writer is None:
-            classes = list(cfg.get('classes', None) or
-                           [str(i) for i in range(probs.shape[-1])])
-            writer = PredictionWriter(args.out, 'cls', classes, args.mode,
-                                      args.k, args.dtype, source)
-        writer.add(sample_key(info, args.key_root), probs)
+            classes = list(cfg.get('classes', None) or [
+                str(i) for i in range(np.shape(record['probs'])[-1])])
+            writer = PredictionWriter(args.out, args.task, classes,
+                                      args.mode, args.k, args.dtype, source)
+        writer.add(sample_key(info, args.key_root), **record)
         bar.update()
     writer.close()
     print(f'\nwrote {len(writer)} predictions to {args.out}')

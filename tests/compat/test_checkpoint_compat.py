@@ -9,10 +9,15 @@ import torch
 from mmengine.logging import HistoryBuffer
 
 from bimem_mm import compat
-from bimem_mm.compat.checkpoint import (CorruptCheckpointError,
-                                        UnsafeCheckpointError,
-                                        atomic_torch_save, from_safe, safe_load,
-                                        save_checkpoint, to_safe)
+from bimem_mm.compat.checkpoint import (
+    CorruptCheckpointError,
+    UnsafeCheckpointError,
+    atomic_torch_save,
+    from_safe,
+    safe_load,
+    save_checkpoint,
+    to_safe,
+)
 
 
 def _mmengine_like_checkpoint():

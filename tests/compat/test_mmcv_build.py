@@ -1,6 +1,9 @@
 """The mmcv sdist fixes applied by tools/setup_env.sh."""
-from bimem_mm.compat.mmcv_build import (cache_key, patch_cxx_standard,
-                                        required_cxx_standard)
+from bimem_mm.compat.mmcv_build import (
+    cache_key,
+    patch_cxx_standard,
+    required_cxx_standard,
+)
 
 SETUP_PY = """
             if parse_version(torch.__version__) <= parse_version('1.12.1'):

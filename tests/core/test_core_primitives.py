@@ -2,10 +2,19 @@
 import torch
 import torch.nn.functional as F
 
-from bimem_mm.core import (calibrate, class_means, expand_topk,
-                           group_class_means, hard_labels, hard_to_probs,
-                           memory_weights, rank_within, reverse_cross_entropy,
-                           select_top_k, SymmetricLoss)
+from bimem_mm.core import (
+    SymmetricLoss,
+    calibrate,
+    class_means,
+    expand_topk,
+    group_class_means,
+    hard_labels,
+    hard_to_probs,
+    memory_weights,
+    rank_within,
+    reverse_cross_entropy,
+    select_top_k,
+)
 
 
 def test_expand_topk_spreads_missing_mass_evenly():

@@ -19,7 +19,8 @@ def test_import_bimem_mm_leaves_task_libraries_unimported():
 
 def test_core_imports_no_mm_package():
     code = ('import sys, bimem_mm.core; '
-            'print(sorted(m for m in sys.modules if m.split(".")[0] in ("mmengine", "mmcv", "mmseg", "mmdet", "mmpretrain")))')
+            'print(sorted(m for m in sys.modules if m.split(".")[0] in '
+            '("mmengine", "mmcv", "mmseg", "mmdet", "mmpretrain")))')
     out = subprocess.run([sys.executable, '-c', code], capture_output=True,
                          text=True, check=True)
     assert out.stdout.strip() == '[]'

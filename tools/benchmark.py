@@ -1,0 +1,122 @@
+"""Run the BiMem benchmark: every task x method through the real tools.
+
+    # the embedded default (pip-installed digits), CPU, a few minutes
+    python tools/benchmark.py --suite demo --out work_dirs/demo
+    # any pair of digit files of the same form (see docs/classification.md)
+    python tools/benchmark.py --pair SRC.npz:TGT.npz --out work_dirs/pair
+    # the development pairs USPS <-> MNIST (needs the .npz files)
+    python tools/benchmark.py --suite digits --data-dir ../shared/data/digits
+
+Each stage (black box training, its predictions on the target set,
+warm-up, long-term memory initialisation, BiMem, evaluation) runs the
+same command a user would (tools/*.py) with logs in ``OUT/<task>/<pair>/
+seed<k>/logs``; finished stages are skipped on a rerun. Writes
+``OUT/results.csv`` (task, pair, method, metric, value, seed, config) and
+``OUT/results.md``, and prints the table. Target labels are read only by
+the evaluation; every reported model is the last iterate.
+"""
+import argparse
+import os.path as osp
+import sys
+import time
+
+sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
+
+from bimem_mm.benchmark import report, stages  # noqa: E402
+from bimem_mm.benchmark.cls import ClsRecipe  # noqa: E402
+
+RECIPES = {'cls': ClsRecipe}
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    src = parser.add_mutually_exclusive_group()
+    src.add_argument('--suite', choices=['demo', 'digits'],
+                     help='demo: embedded pip data; digits: USPS <-> MNIST')
+    src.add_argument('--pair', action='append',
+                     help='SRC.npz:TGT.npz (repeatable)')
+    parser.add_argument('--out', default='work_dirs/benchmark')
+    parser.add_argument('--tasks', default='cls',
+                        help='comma-separated subset of: '
+                        + ','.join(RECIPES))
+    parser.add_argument('--methods', default=None,
+                        help='comma-separated (default: all of the task)')
+    parser.add_argument('--seeds', default='0',
+                        help='comma-separated seeds, e.g. 0,1,2')
+    parser.add_argument('--data-dir', default='../shared/data/digits',
+                        help='folder of usps.npz and mnist.npz '
+                        '(--suite digits)')
+    parser.add_argument('--iters', type=int, default=1000,
+                        help='training iterations of every stage')
+    args = parser.parse_args(argv)
+    if args.suite is None and not args.pair:
+        args.suite = 'demo'
+    return args
+
+
+def pairs_of(args):
+    """[(pair name, source npz, target npz)] of the chosen suite."""
+    if args.pair:
+        out = []
+        for spec in args.pair:
+            source, sep, target = spec.partition(':')
+            if not sep or not osp.isfile(source) or not osp.isfile(target):
+                raise SystemExit(f'--pair {spec}: expected two existing '
+                                 '.npz files as SRC.npz:TGT.npz')
+            name = (f'{osp.splitext(osp.basename(source))[0]}->'
+                    f'{osp.splitext(osp.basename(target))[0]}')
+            out.append((name, osp.abspath(source), osp.abspath(target)))
+        return out
+    if args.suite == 'demo':
+        from bimem_mm.datasets.digits_data import make_embedded_digits
+        paths = make_embedded_digits(osp.join(args.out, 'data'))
+        return [('sklearn_digits->mnist', paths['source'],
+                 paths['target'])]
+    usps = osp.join(args.data_dir, 'usps.npz')
+    mnist = osp.join(args.data_dir, 'mnist.npz')
+    for path in (usps, mnist):
+        if not osp.isfile(path):
+            raise SystemExit(f'{path} not found (--data-dir)')
+    return [('usps->mnist', usps, mnist), ('mnist->usps', mnist, usps)]
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    tasks = [t.strip() for t in args.tasks.split(',') if t.strip()]
+    for task in tasks:
+        if task not in RECIPES:
+            raise SystemExit(f'unknown task {task!r}; available: '
+                             f'{", ".join(RECIPES)}')
+    seeds = [int(s) for s in args.seeds.split(',')]
+    csv_path = osp.join(args.out, 'results.csv')
+    rows = report.read_rows(csv_path)
+    start = time.time()
+    for task in tasks:
+        recipe_cls = RECIPES[task]
+        methods = (args.methods.split(',') if args.methods else
+                   list(recipe_cls.methods))
+        for pair, source, target in pairs_of(args):
+            for seed in seeds:
+                out = osp.join(args.out, task, pair.replace('->', '2'),
+                               f'seed{seed}')
+                print(f'[{time.time() - start:6.0f}s] {task} {pair} '
+                      f'seed {seed}: {", ".join(methods)}', flush=True)
+                recipe = recipe_cls(source, target, out, seed, args.iters)
+                try:
+                    results = recipe.run(methods)
+                except stages.StageError as err:
+                    raise SystemExit(f'benchmark stopped: {err}')
+                for method, value in results.items():
+                    rows = report.upsert(rows, dict(
+                        task=task, pair=pair, method=method,
+                        metric=recipe.metric[0], value=f'{value:.2f}',
+                        seed=seed, config=recipe.configs[method]))
+                    print(f'  {method:>12s} {recipe.metric[0]} {value:.2f}')
+                report.write_rows(csv_path, rows)
+    table = report.markdown(rows)
+    report.write_atomic(osp.join(args.out, 'results.md'), table)
+    print(f'\n{table}\nresults: {csv_path} ({time.time() - start:.0f}s)')
+
+
+if __name__ == '__main__':
+    main()
