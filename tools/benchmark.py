@@ -48,10 +48,30 @@ def parse_args(argv=None):
                         '(--suite digits)')
     parser.add_argument('--iters', type=int, default=1000,
                         help='training iterations of every stage')
+    parser.add_argument('--method-options', action='append', default=[],
+                        metavar='METHOD:KEY=VAL[,KEY=VAL]',
+                        help='extra --cfg-options for one method, e.g. '
+                        'bimem:model.refiner.temperature=10')
+    parser.add_argument('--analysis', action='store_true',
+                        help='log pseudo-label accuracy on the training set '
+                        '(reads target training labels for logging only; '
+                        'development runs)')
     args = parser.parse_args(argv)
     if args.suite is None and not args.pair:
         args.suite = 'demo'
     return args
+
+
+def method_options(specs):
+    """['bimem:a=1,b=2'] -> {'bimem': ['a=1', 'b=2']}."""
+    out = {}
+    for spec in specs:
+        method, sep, opts = spec.partition(':')
+        if not sep:
+            raise SystemExit(f'--method-options {spec}: expected '
+                             'METHOD:KEY=VAL[,KEY=VAL]')
+        out.setdefault(method, []).extend(opts.split(','))
+    return out
 
 
 def pairs_of(args):
@@ -101,7 +121,9 @@ def main(argv=None):
                                f'seed{seed}')
                 print(f'[{time.time() - start:6.0f}s] {task} {pair} '
                       f'seed {seed}: {", ".join(methods)}', flush=True)
-                recipe = recipe_cls(source, target, out, seed, args.iters)
+                recipe = recipe_cls(source, target, out, seed, args.iters,
+                                    method_options(args.method_options),
+                                    args.analysis)
                 try:
                     results = recipe.run(methods)
                 except stages.StageError as err:
@@ -110,7 +132,7 @@ def main(argv=None):
                     rows = report.upsert(rows, dict(
                         task=task, pair=pair, method=method,
                         metric=recipe.metric[0], value=f'{value:.2f}',
-                        seed=seed, config=recipe.configs[method]))
+                        seed=seed, config=recipe.config(method)))
                     print(f'  {method:>12s} {recipe.metric[0]} {value:.2f}')
                 report.write_rows(csv_path, rows)
     table = report.markdown(rows)

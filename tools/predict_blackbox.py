@@ -43,7 +43,9 @@ def parse_args(argv=None):
                         choices=['float16', 'float32'])
     parser.add_argument('--batch-size', type=int, default=64)
     parser.add_argument('--key-root', default=None,
-                        help='image keys are paths relative to this folder')
+                        help='image keys are paths relative to this folder '
+                        '(default: the key_root of the config\'s '
+                        'LoadBlackBoxPrediction, so keys match training)')
     parser.add_argument('--device', default=None)
     add_common_args(parser)
     return parser.parse_args(argv)
@@ -61,6 +63,17 @@ def target_dataset_cfg(cfg, split, pipeline):
                                                                'Dataset'):
         inner['with_label'] = False
     return ds
+
+
+def configured_key_root(cfg, split):
+    """key_root of the LoadBlackBoxPrediction in the config's pipeline."""
+    ds = cfg[f'{split}_dataloader']['dataset']
+    while 'dataset' in ds:
+        ds = ds['dataset']
+    for t in ds.get('pipeline', []):
+        if str(t.get('type', '')).endswith('LoadBlackBoxPrediction'):
+            return t.get('key_root')
+    return None
 
 
 def task_adapter(task):
@@ -133,6 +146,8 @@ def main(argv=None):
     if cfg.get('custom_imports'):
         from mmengine.utils import import_modules_from_strings
         import_modules_from_strings(**cfg.custom_imports)
+    if args.key_root is None:
+        args.key_root = configured_key_root(cfg, args.split)
     if args.model and not args.checkpoint:
         raise SystemExit('--model needs --checkpoint')
     source = (dict(kind='model', config=args.model,

@@ -13,6 +13,18 @@ CONFIGS = {
     'oracle': 'configs/cls/digits/oracle_digits.py',
 }
 METHODS = ('black_box', 'warmup', 'bimem', 'oracle')
+# ablations: the BiMem config with one memory switched off
+VARIANTS = {
+    'bimem_no_short': ('bimem', ['model.refiner.use_short=False']),
+    'bimem_no_long': ('bimem', ['model.refiner.use_long=False']),
+}
+# opt-in analysis: the training set carries its labels under another key,
+# used only for logging pseudo-label accuracy (never in a loss)
+ANALYSIS = ['train_dataloader.dataset.with_label=True',
+            'train_dataloader.dataset.label_key=analysis_label',
+            "train_dataloader.dataset.pipeline.2.algorithm_keys="
+            "['bb_probs','analysis_label']",
+            'model.analysis_key=analysis_label']
 METRIC = ('top1', 'accuracy/top1')
 IMG_SIZE = 16
 
@@ -39,11 +51,14 @@ class ClsRecipe:
     metric = METRIC
 
     def __init__(self, source: str, target: str, out: str, seed: int,
-                 iters: int = 1000):
+                 iters: int = 1000, method_options=None,
+                 analysis: bool = False):
         self.source, self.target = source, target
         self.src_crop, self.tgt_crop = auto_crop(source), auto_crop(target)
         self.out, self.seed, self.iters = out, seed, iters
         self.store = osp.join(out, 'blackbox_store')
+        self.method_options = method_options or {}
+        self.analysis = analysis
 
     # --- cfg-options ----------------------------------------------------
     def _common(self) -> List[str]:
@@ -66,7 +81,18 @@ class ClsRecipe:
                         f'{self.store}')
         return opts
 
+    def config(self, method: str) -> str:
+        return CONFIGS[VARIANTS.get(method, (method,))[0]]
+
     def options(self, method: str) -> List[str]:
+        base, extra = VARIANTS.get(method, (method, []))
+        opts = self._options(base) + extra + list(
+            self.method_options.get(method, []))
+        if self.analysis and base in ('warmup', 'bimem'):
+            opts += ANALYSIS
+        return opts
+
+    def _options(self, method: str) -> List[str]:
         if method == 'black_box':
             return self._common() + _dataset('train_dataloader.dataset',
                                              self.source, self.src_crop)
@@ -80,13 +106,13 @@ class ClsRecipe:
         return osp.join(self.out, *parts)
 
     def train(self, method: str, extra: List[str] = ()) -> str:
-        return stages.train(CONFIGS[method], self._path(method),
+        return stages.train(self.config(method), self._path(method),
                             self.options(method) + list(extra),
                             self._path('logs', f'train_{method}.log'),
                             self.iters)
 
     def evaluate(self, method: str, ckpt: str) -> float:
-        metrics = stages.test(CONFIGS[method], ckpt,
+        metrics = stages.test(self.config(method), ckpt,
                               self._path(method, 'test'),
                               self.options(method),
                               self._path('logs', f'test_{method}.log'))
@@ -104,7 +130,7 @@ class ClsRecipe:
     def init_memory(self, method: str, warmup_ckpt: str) -> str:
         out = self._path(method, 'memory_init.pth')
         stages.run_tool(
-            'init_memory.py', [CONFIGS[method], warmup_ckpt, '--out', out,
+            'init_memory.py', [self.config(method), warmup_ckpt, '--out', out,
                                '--cfg-options'] + self.options(method),
             self._path('logs', f'init_memory_{method}.log'), out)
         return out

@@ -27,6 +27,8 @@ class BiMemClassifier(BiMemTeacherStudent):
     See :class:`bimem_mm.models.BiMemTeacherStudent` for the arguments.
     """
 
+    default_preprocessor = 'mmpretrain.ClsDataPreprocessor'
+
     def __init__(self, *args, analysis_key=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.analysis_key = analysis_key

@@ -30,6 +30,9 @@ class Units(NamedTuple):
 class BiMemTeacherStudent(BaseModel):
     """Base of the BiMem wrappers.
 
+    A task adapter sets ``default_preprocessor`` (the type used when the
+    data preprocessor config names none, as the task libraries do).
+
     Args:
         model: config of the task model (student; the teacher is a copy
             that the EMA in ``BiMemHook`` keeps up to date).
@@ -49,6 +52,8 @@ class BiMemTeacherStudent(BaseModel):
         data_preprocessor: defaults to the wrapped model's.
     """
 
+    default_preprocessor = 'BaseDataPreprocessor'
+
     def __init__(self, model: dict, refiner: dict,
                  loss: dict = dict(type='bimem_mm.BiMemLoss'),
                  stage: str = 'bimem', warmup_threshold: float = 0.0,
@@ -63,6 +68,9 @@ class BiMemTeacherStudent(BaseModel):
         model = dict(model)
         if data_preprocessor is None:
             data_preprocessor = model.get('data_preprocessor')
+        if data_preprocessor is not None and 'type' not in data_preprocessor:
+            data_preprocessor = dict(data_preprocessor,
+                                     type=self.default_preprocessor)
         super().__init__(data_preprocessor=data_preprocessor,
                          init_cfg=init_cfg)
         self.student = MODELS.build(model)

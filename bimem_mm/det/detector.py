@@ -1,0 +1,116 @@
+"""BiMem around an mmdet two-stage detector: a unit is a black-box box."""
+from typing import Dict
+
+import torch
+
+from ..core import hard_labels
+from ..models.teacher_student import BiMemTeacherStudent, Units
+from ..registry import MODELS
+from .pseudo_boxes import PseudoBoxes, attach_instances, pseudo_boxes
+from .roi_features import classifier_of, roi_box_features
+from .roi_loss import roi_loss, rpn_loss
+
+
+@MODELS.register_module()
+class BiMemDetector(BiMemTeacherStudent):
+    """Student + EMA teacher around any mmdet two-stage detector.
+
+    ``model`` is the detector config (e.g. ``FasterRCNN``; its RoI head a
+    ``StandardRoIHead`` whose bbox head classifies with a softmax
+    ``fc_cls``). The black-box boxes of each image come from
+    ``bimem_mm.LoadBlackBoxBoxes`` and are mapped onto the augmented
+    input with mmdet's ``homography_matrix``; those scoring below
+    ``pseudo_score_thr`` are not used at all.
+
+    **Units** (memories): one per pseudo box. Feature z: the teacher's RoI
+    feature of the box (input of ``fc_cls``; 1024-d for the standard
+    ``Shared2FCBBoxHead``); teacher distribution q: softmax over the C
+    foreground logits of that RoI (background is neither a unit nor a
+    class of the memories); p_src: the box's black-box distribution;
+    group: the image.
+
+    **Warm-up** (``stage='warmup'``): mmdet's own Faster R-CNN losses (RPN
+    + RoI CE + box regression) on the pseudo boxes labelled argmax p_src
+    (boxes whose max p_src < ``warmup_threshold`` are dropped).
+
+    **BiMem** (``stage='bimem'``): ``refiner.refine`` calibrates every box
+    (fused label y, long-term label y_long, fused distribution r); boxes
+    whose max r < ``drop_thr`` (or whose y is ignored) are dropped. The
+    student trains RPN and box regression on the kept boxes as mmdet does,
+    and RoI classification with BiMem's symmetric loss on the positives::
+
+        L_cls = 1/N [ sum_neg CE(s_i, bg)
+                      + sum_pos alpha CE(s_i, y_j) + beta RCE(s_i, y_long_j) ]
+
+    over the N sampled RoIs, a positive RoI i matched (IoU assigner) to
+    pseudo box j, over C + 1 logits (so positives are also pushed away
+    from background). alpha = 1, beta = 0 gives mmdet's ``loss_cls``.
+    Logged: ``loss_cls`` (background part), ``loss_bimem_ce``,
+    ``loss_bimem_rce``, ``bimem/kept`` (share of boxes kept) and the
+    memory statistics.
+
+    Args:
+        pseudo_score_thr: black-box score a box needs to be a pseudo box.
+        drop_thr: calibrated confidence a box needs to be kept (BiMem).
+        min_box_size: smallest side in pixels of a projected box.
+        *args, **kwargs: see :class:`bimem_mm.models.BiMemTeacherStudent`
+            (``model``, ``refiner``, ``loss``, ``stage``...).
+    """
+
+    def __init__(self, *args, pseudo_score_thr: float = 0.5,
+                 drop_thr: float = 0.0, min_box_size: float = 1.0,
+                 **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pseudo_score_thr, self.drop_thr = pseudo_score_thr, drop_thr
+        self.min_box_size = min_box_size
+        self.num_classes = classifier_of(self.student).num_classes
+
+    def model_dims(self, model):
+        head = classifier_of(model)
+        return head.num_classes, head.fc_cls.in_features
+
+    def pseudo(self, data_samples, device) -> PseudoBoxes:
+        """The batch's pseudo boxes (thresholded, in input pixels)."""
+        return pseudo_boxes(data_samples, self.pseudo_score_thr,
+                            self.min_box_size, device)
+
+    def units(self, model, inputs, data_samples) -> Units:
+        """Pseudo boxes as units: (N, D) RoI features, (N, C) foreground
+        logits, (N,) image index."""
+        pseudo = self.pseudo(data_samples, inputs.device)
+        x = model.extract_feat(inputs)
+        feats, logits = roi_box_features(model, x, pseudo.bboxes)
+        return Units(feats, logits[:, :self.num_classes], pseudo.groups)
+
+    def black_box(self, data_samples, units: Units) -> torch.Tensor:
+        return self.pseudo(data_samples, units.logits.device).probs
+
+    def warmup_loss(self, inputs, data_samples) -> Dict[str, torch.Tensor]:
+        """Faster R-CNN losses on the pseudo boxes labelled argmax p_src."""
+        pseudo = self.pseudo(data_samples, inputs.device)
+        labels = hard_labels(pseudo.probs, self.warmup_threshold,
+                             self.ignore_index)
+        keep = labels != self.ignore_index
+        attach_instances(data_samples, pseudo, labels, keep)
+        losses = self.student.loss(inputs, data_samples)
+        losses['bimem/boxes_per_image'] = keep.sum().float() / len(
+            data_samples)
+        return losses
+
+    def bimem_loss(self, inputs, data_samples) -> Dict[str, torch.Tensor]:
+        """Calibrate the pseudo boxes with the memories, then the losses."""
+        teacher, bb, cal = self.refine(inputs, data_samples)
+        pseudo = self.pseudo(data_samples, inputs.device)
+        keep = (cal.labels != self.ignore_index) & (
+            cal.probs.max(1).values >= self.drop_thr)
+        attach_instances(data_samples, pseudo, cal.labels, keep,
+                         labels_long=cal.labels_long)
+        x = self.student.extract_feat(inputs)
+        losses, proposals = rpn_loss(self.student, x, data_samples)
+        losses.update(roi_loss(self.student, x, proposals, data_samples,
+                               self.loss_fn))
+        losses.update(self.statistics(cal, bb, teacher, data_samples))
+        losses['bimem/kept'] = keep.sum().float() / max(len(keep), 1)
+        losses['bimem/boxes_per_image'] = keep.sum().float() / len(
+            data_samples)
+        return losses

@@ -1,0 +1,89 @@
+"""Faster R-CNN losses on pseudo boxes, with BiMem's loss on RoI classes.
+
+``rpn_loss`` is mmdet's ``TwoStageDetector.loss`` RPN part. ``roi_loss``
+follows ``StandardRoIHead.loss`` (assign, sample, ``_bbox_forward``,
+``get_targets``) but classifies the sampled RoIs with
+
+    L_cls = 1/N [ sum_neg CE(s_i, bg)
+                  + sum_pos (alpha CE(s_i, y_j) + beta RCE(s_i, y_long_j)) ]
+
+where N counts the sampled RoIs, a positive RoI i is matched to pseudo box
+j (y_j its fused calibrated label, y_long_j its long-term label), and CE /
+RCE run over the C + 1 logits. With alpha = 1, beta = 0 this is exactly
+mmdet's ``loss_cls``. Box regression (``loss_bbox``) is mmdet's.
+"""
+import copy
+from typing import Dict, List, Tuple
+
+import torch
+from mmdet.models.utils import unpack_gt_instances
+from mmdet.structures.bbox import bbox2roi
+
+
+def rpn_loss(detector, x: Tuple[torch.Tensor],
+             data_samples) -> Tuple[Dict[str, torch.Tensor], List]:
+    """RPN losses on the samples' ``gt_instances`` (class-agnostic) and the
+    proposals, as ``TwoStageDetector.loss``."""
+    cfg = detector.train_cfg.get('rpn_proposal', detector.test_cfg.rpn)
+    rpn_samples = copy.deepcopy(data_samples)
+    for sample in rpn_samples:
+        sample.gt_instances.labels = torch.zeros_like(
+            sample.gt_instances.labels)
+    losses, proposals = detector.rpn_head.loss_and_predict(
+        x, rpn_samples, proposal_cfg=cfg)
+    for key in list(losses):
+        if 'loss' in key and 'rpn' not in key:
+            losses[f'rpn_{key}'] = losses.pop(key)
+    return losses, proposals
+
+
+def _sample(roi_head, x, proposals, data_samples):
+    """Assign and sample RoIs per image; also the matched y_long."""
+    gts, gts_ignore, _ = unpack_gt_instances(data_samples)
+    results, labels_long = [], []
+    for i, (props, gt, ignore) in enumerate(zip(proposals, gts, gts_ignore)):
+        props.priors = props.pop('bboxes')
+        assign = roi_head.bbox_assigner.assign(props, gt, ignore)
+        res = roi_head.bbox_sampler.sample(
+            assign, props, gt, feats=[level[i][None] for level in x])
+        results.append(res)
+        labels_long.append(gt.labels_long[res.pos_assigned_gt_inds])
+    return results, torch.cat(labels_long)
+
+
+def roi_loss(detector, x: Tuple[torch.Tensor], proposals: List,
+             data_samples, loss_fn) -> Dict[str, torch.Tensor]:
+    """RoI losses with the symmetric loss on the positive RoIs.
+
+    Args:
+        detector: the student (two-stage, ``StandardRoIHead``, softmax).
+        x: its features. proposals: RPN results per image.
+        data_samples: with ``gt_instances`` holding the kept pseudo boxes,
+            ``labels`` (y) and ``labels_long`` (y_long).
+        loss_fn: ``BiMemLoss`` (alpha CE + beta RCE, mean over its units).
+
+    Returns:
+        ``loss_cls`` (background RoIs), ``loss_bimem_ce``,
+        ``loss_bimem_rce`` (positive RoIs; the three sum to L_cls above),
+        ``loss_bbox`` and ``acc``.
+    """
+    roi_head = detector.roi_head
+    head = roi_head.bbox_head
+    sampled, y_long = _sample(roi_head, x, proposals, data_samples)
+    rois = bbox2roi([res.priors for res in sampled])
+    out = roi_head._bbox_forward(x, rois)
+    labels, weights, box_targets, box_weights = head.get_targets(
+        sampled, detector.train_cfg.rcnn)
+    pos = (labels >= 0) & (labels < head.num_classes)
+    # rows of the positives follow the images' pos_assigned_gt_inds order
+    n_all = (weights > 0).sum().clamp_min(1).float()
+    neg_weights = torch.where(pos, torch.zeros_like(weights), weights)
+    n_neg = (neg_weights > 0).sum().float()
+    losses = head.loss(out['cls_score'], out['bbox_pred'], rois, labels,
+                       neg_weights, box_targets, box_weights)
+    losses['loss_cls'] = losses['loss_cls'] * n_neg.clamp_min(1) / n_all
+    sym = loss_fn(out['cls_score'][pos], labels[pos], y_long)
+    n_pos = (labels[pos] != loss_fn.ignore_index).sum().float()
+    losses['loss_bimem_ce'] = sym['loss_ce'] * n_pos / n_all
+    losses['loss_bimem_rce'] = sym['loss_rce'] * n_pos / n_all
+    return losses

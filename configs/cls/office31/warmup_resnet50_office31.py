@@ -1,0 +1,3 @@
+# Stage 1: cross entropy on argmax of the black box's predictions.
+_base_ = ['./_base_adapt_resnet50_office31.py']
+model = dict(stage='warmup')

@@ -1,0 +1,14 @@
+# The target model wrapped by BiMem (student + EMA teacher) with the
+# official hyperparameters; a classification unit is a whole image.
+_base_ = [
+    './_base_resnet101_visda2017.py',
+    '../../_base_/bimem/bimem_official.py',
+]
+model = dict(
+    _delete_=True,
+    type='bimem_mm.BiMemClassifier',
+    model={{_base_.model}},
+    refiner={{_base_.bimem_refiner}},
+    loss={{_base_.bimem_loss}},
+    stage='bimem')
+custom_hooks = [{{_base_.store_check_hook}}, {{_base_.bimem_hook}}]

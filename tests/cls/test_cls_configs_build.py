@@ -1,0 +1,27 @@
+"""Every classification config builds its model (no weights loaded)."""
+import glob
+import os.path as osp
+
+import pytest
+from mmengine.config import Config
+from mmengine.registry import MODELS, DefaultScope
+
+from conftest import REPO
+
+CONFIGS = sorted(p for p in glob.glob(osp.join(REPO, 'configs/cls/*/*.py'))
+                 if not osp.basename(p).startswith('_'))
+
+
+@pytest.mark.parametrize('path', CONFIGS, ids=lambda p: osp.relpath(p, REPO))
+def test_config_builds(path):
+    import bimem_mm.cls  # noqa: F401
+    cfg = Config.fromfile(path)
+    with DefaultScope.overwrite_default_scope(cfg.default_scope):
+        model = MODELS.build(cfg.model)
+    assert cfg.train_cfg.by_epoch is False
+    if type(model).__name__ == 'BiMemClassifier':
+        head = model.student.head
+        assert model.refiner.num_classes == head.num_classes
+        hook_types = [h['type'] for h in cfg.custom_hooks]
+        assert 'bimem_mm.BiMemHook' in hook_types
+        assert cfg.train_dataloader.dataset.get('with_label') is False
