@@ -3,10 +3,9 @@ import glob
 import os.path as osp
 
 import pytest
+from conftest import REPO
 from mmengine.config import Config
 from mmengine.registry import MODELS, DefaultScope
-
-from conftest import REPO
 
 CONFIGS = sorted(p for p in glob.glob(osp.join(REPO, 'configs/cls/*/*.py'))
                  if not osp.basename(p).startswith('_'))
