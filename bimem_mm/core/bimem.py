@@ -182,4 +182,5 @@ class BiMem(nn.Module):
             'queue_fill': self.short_term.fill(),
             'short_ready': self.short_term.is_ready().float(),
             'proto_norm': self.long_term.prototypes.norm(dim=1).mean(),
+            'proto_drift': self.long_term.drift(),
         }

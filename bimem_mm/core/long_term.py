@@ -9,8 +9,9 @@ from .grouped import group_class_means, rank_within
 class LongTermMemory(nn.Module):
     """Class prototypes ``mu`` (C, D) with the official momentum update.
 
-    Buffers: ``prototypes`` (C, D), ``initialized`` (0-dim bool), and the
-    initialisation accumulators ``init_sum`` (C, D) / ``init_count`` (C,).
+    Buffers: ``prototypes`` (C, D), ``initialized`` (0-dim bool), the
+    initialisation accumulators ``init_sum`` (C, D) / ``init_count`` (C,),
+    and ``initial`` (C, D), the prototypes as initialised (for drift).
 
     Args:
         num_classes: C.
@@ -31,6 +32,8 @@ class LongTermMemory(nn.Module):
         self.register_buffer('init_sum', torch.zeros(num_classes, feat_dim))
         self.register_buffer('init_count',
                              torch.zeros(num_classes, dtype=torch.long))
+        # the prototypes right after initialisation, to measure drift
+        self.register_buffer('initial', torch.zeros(num_classes, feat_dim))
 
     # --- initialisation: mean of per-(image, class) mean features -------
     @torch.no_grad()
@@ -61,6 +64,7 @@ class LongTermMemory(nn.Module):
         total = all_reduce_sum(self.init_sum.clone())
         count = all_reduce_sum(self.init_count.clone())
         self.prototypes.copy_(total / count.clamp_min(1)[:, None])
+        self.initial.copy_(self.prototypes)
         self.initialized.fill_(True)
         self.init_sum.zero_()
         self.init_count.zero_()
@@ -101,3 +105,7 @@ class LongTermMemory(nn.Module):
         new.index_add_(0, classes, vecs * weights[:, None])
         self.prototypes.copy_(new)
         return vecs
+
+    def drift(self) -> torch.Tensor:
+        """Mean L2 distance of the prototypes from their initial values."""
+        return (self.prototypes - self.initial).norm(dim=1).mean()

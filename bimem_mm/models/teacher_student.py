@@ -178,8 +178,10 @@ class BiMemTeacherStudent(BaseModel):
         n = keep.sum().clamp_min(1).float()
         bb_labels = bb.argmax(1)
         stats = {f'bimem/{k}': v for k, v in self.refiner.statistics().items()}
-        stats['bimem/change_rate'] = ((cal.labels != bb_labels) & keep
-                                      ).sum() / n
+        # share of the black box's labels that calibration kept / changed
+        stats['bimem/bb_agree'] = ((cal.labels == bb_labels) & keep
+                                   ).sum() / n
+        stats['bimem/change_rate'] = 1 - stats['bimem/bb_agree']
         stats['bimem/long_short_agree'] = ((cal.labels == cal.labels_long)
                                            & keep).sum() / n
         stats['bimem/ignored'] = ((cal.labels == self.ignore_index) & keep

@@ -110,8 +110,10 @@ def test_state_dict_round_trip_is_bit_exact():
     z, q, p, g = _batch(0)
     mem.accumulate_init(z, q, g)
     mem.finalize_init()
+    assert float(mem.statistics()['proto_drift']) == 0.0
     for s in range(3):
         mem.refine(*_batch(s))
+    assert float(mem.statistics()['proto_drift']) > 0.0
     clone = BiMem(4, 6, queue_length=40, units_per_group=5, min_units_long=1)
     clone.load_state_dict(copy.deepcopy(mem.state_dict()))
     for name, buf in mem.state_dict().items():
