@@ -11,7 +11,10 @@ CONFIGS = {
     'warmup': 'configs/cls/digits/warmup_digits.py',
     'bimem': 'configs/cls/digits/bimem_digits.py',
     'oracle': 'configs/cls/digits/oracle_digits.py',
+    'dine': 'configs/cls/digits/dine_digits.py',
 }
+# methods trained from the warm-up checkpoint without a memory pass
+NO_MEMORY = ('dine', )
 METHODS = ('black_box', 'warmup', 'bimem', 'oracle')
 # ablations: the BiMem config with one memory switched off
 VARIANTS = {
@@ -149,7 +152,8 @@ class ClsRecipe:
                 if method == 'warmup':
                     results[method] = self.evaluate(method, warm)
                     continue
-                init = self.init_memory(method, warm)
+                init = warm if method in NO_MEMORY else \
+                    self.init_memory(method, warm)
                 ckpt = self.train(method, [f'load_from={init}'])
                 results[method] = self.evaluate(method, ckpt)
         if 'oracle' in methods:

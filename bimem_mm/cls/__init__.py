@@ -7,5 +7,6 @@ from ..utils.lazy import require
 require('mmpretrain', 'bimem_mm.cls')
 
 from .classifier import BiMemClassifier  # noqa: E402
+from .dine import DINEClassifier  # noqa: E402
 
-__all__ = ['BiMemClassifier']
+__all__ = ['BiMemClassifier', 'DINEClassifier']

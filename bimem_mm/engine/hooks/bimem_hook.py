@@ -2,6 +2,7 @@
 from typing import Optional
 
 from mmengine.hooks import Hook
+from mmengine.runner.base_loop import BaseLoop
 
 from ...registry import HOOKS
 from ..ema import ema_update
@@ -12,7 +13,8 @@ from ..memory_init import initialize_memory, unwrap
 class BiMemHook(Hook):
     """Keeps the teacher an EMA of the student and the memories ready.
 
-    * ``before_run``: installs the checkpoint compatibility layer.
+    * ``before_run``: installs the checkpoint compatibility layer and
+      sizes per-sample model state to the training set (DINE baseline).
     * ``before_train`` (BiMem stage): on a fresh start (iteration 0, e.g.
       from the warm-up checkpoint) the teacher becomes a copy of the
       student; if the long-term memory is empty it is initialised with one
@@ -40,6 +42,12 @@ class BiMemHook(Hook):
     def before_run(self, runner) -> None:
         from ... import compat
         compat.apply()
+        model = unwrap(runner.model)
+        # per-sample state is sized before a checkpoint is loaded into it;
+        # only when training (the train loop is built before before_run)
+        if hasattr(model, 'prepare_for_dataset') and \
+                isinstance(runner._train_loop, BaseLoop):
+            model.prepare_for_dataset(len(runner.train_dataloader.dataset))
 
     def before_train(self, runner) -> None:
         model = unwrap(runner.model)
@@ -47,7 +55,8 @@ class BiMemHook(Hook):
             return
         if runner.iter == 0:
             ema_update(model.teacher, model.student, 0.0)
-        if not model.refiner.initialized:
+        if getattr(model, 'uses_memory', True) and \
+                not model.refiner.initialized:
             loader_cfg = self.init_dataloader or runner.cfg.get(
                 'memory_init_dataloader')
             if loader_cfg is None:
