@@ -12,10 +12,12 @@ CONFIGS = {
     'bimem': 'configs/cls/digits/bimem_digits.py',
     'oracle': 'configs/cls/digits/oracle_digits.py',
     'dine': 'configs/cls/digits/dine_digits.py',
+    'bimem_plus': 'configs/cls/digits/bimem_plus_digits.py',
 }
 # methods trained from the warm-up checkpoint without a memory pass
 NO_MEMORY = ('dine', )
-METHODS = ('black_box', 'warmup', 'bimem', 'oracle')
+METHODS = ('black_box', 'warmup', 'dine', 'bimem', 'bimem_no_short',
+           'bimem_no_long', 'bimem_plus', 'oracle')
 # ablations: the BiMem config with one memory switched off
 VARIANTS = {
     'bimem_no_short': ('bimem', ['model.refiner.use_short=False']),
@@ -64,11 +66,14 @@ class ClsRecipe:
         self.analysis = analysis
 
     # --- cfg-options ----------------------------------------------------
+    @staticmethod
+    def _iters(n: int) -> List[str]:
+        return [f'train_cfg.max_iters={n}', f'train_cfg.val_interval={n}',
+                f'default_hooks.checkpoint.interval={n}',
+                f'param_scheduler.0.end={n}']
+
     def _common(self) -> List[str]:
-        return ([f'randomness.seed={self.seed}',
-                 f'train_cfg.max_iters={self.iters}',
-                 f'train_cfg.val_interval={self.iters}',
-                 f'default_hooks.checkpoint.interval={self.iters}']
+        return ([f'randomness.seed={self.seed}'] + self._iters(self.iters)
                 + _dataset('test_dataloader.dataset', self.target,
                            self.tgt_crop)
                 + _dataset('val_dataloader.dataset', self.target,
@@ -91,7 +96,7 @@ class ClsRecipe:
         base, extra = VARIANTS.get(method, (method, []))
         opts = self._options(base) + extra + list(
             self.method_options.get(method, []))
-        if self.analysis and base in ('warmup', 'bimem'):
+        if self.analysis and base in ('warmup', 'bimem', 'bimem_plus'):
             opts += ANALYSIS
         return opts
 
@@ -108,11 +113,14 @@ class ClsRecipe:
     def _path(self, *parts):
         return osp.join(self.out, *parts)
 
-    def train(self, method: str, extra: List[str] = ()) -> str:
-        return stages.train(self.config(method), self._path(method),
-                            self.options(method) + list(extra),
-                            self._path('logs', f'train_{method}.log'),
-                            self.iters)
+    def train(self, method: str, extra: List[str] = (), iters: int = None,
+              name: str = None) -> str:
+        iters = iters or self.iters
+        name = name or method
+        return stages.train(self.config(method), self._path(name),
+                            self.options(method) + list(extra)
+                            + self._iters(iters),
+                            self._path('logs', f'train_{name}.log'), iters)
 
     def evaluate(self, method: str, ckpt: str) -> float:
         metrics = stages.test(self.config(method), ckpt,
@@ -152,9 +160,16 @@ class ClsRecipe:
                 if method == 'warmup':
                     results[method] = self.evaluate(method, warm)
                     continue
-                init = warm if method in NO_MEMORY else \
-                    self.init_memory(method, warm)
-                ckpt = self.train(method, [f'load_from={init}'])
+                start, iters = warm, self.iters
+                if method == 'bimem_plus':
+                    # from a DINE-style distilled model; the two stages
+                    # share the iterations of one, so the budget is equal
+                    iters = self.iters // 2
+                    start = self.train('dine', [f'load_from={warm}'],
+                                       iters, 'dine_half')
+                init = start if method in NO_MEMORY else \
+                    self.init_memory(method, start)
+                ckpt = self.train(method, [f'load_from={init}'], iters)
                 results[method] = self.evaluate(method, ckpt)
         if 'oracle' in methods:
             results['oracle'] = self.evaluate('oracle',

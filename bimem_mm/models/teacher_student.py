@@ -13,6 +13,7 @@ import torch.nn.functional as F
 from mmengine.model import BaseModel
 
 from ..core import Calibration, hard_labels
+from ..core.dine import information_maximization
 from ..registry import MODELS
 
 STAGES = ('warmup', 'bimem')
@@ -49,6 +50,8 @@ class BiMemTeacherStudent(BaseModel):
             statistics, dropout on) as the official code does; False puts
             it in eval mode.
         ignore_index: label of ignored units.
+        im_weight: weight of an information-maximisation term on the
+            student's units (0: the faithful BiMem loss; ``bimem_plus``).
         data_preprocessor: defaults to the wrapped model's.
     """
 
@@ -58,7 +61,7 @@ class BiMemTeacherStudent(BaseModel):
                  loss: dict = dict(type='bimem_mm.BiMemLoss'),
                  stage: str = 'bimem', warmup_threshold: float = 0.0,
                  predict_on: str = 'student', teacher_train_mode: bool = True,
-                 ignore_index: int = 255,
+                 ignore_index: int = 255, im_weight: float = 0.0,
                  data_preprocessor: Optional[dict] = None, init_cfg=None):
         if stage not in STAGES:
             raise ValueError(f'stage must be one of {STAGES}, got {stage!r}')
@@ -87,6 +90,7 @@ class BiMemTeacherStudent(BaseModel):
         self.warmup_threshold = warmup_threshold
         self.teacher_train_mode = teacher_train_mode
         self.ignore_index = ignore_index
+        self.im_weight = im_weight
 
     # --- what a task adapter provides ----------------------------------
     def model_dims(self, model):
@@ -142,6 +146,11 @@ class BiMemTeacherStudent(BaseModel):
         student = self.units(self.student, inputs, data_samples)
         losses = self.loss_fn(student.logits, self.masked(cal.labels, student),
                               self.masked(cal.labels_long, student))
+        if self.im_weight:
+            logits = student.logits if student.valid is None else \
+                student.logits[student.valid]
+            losses['loss_im'] = self.im_weight * information_maximization(
+                logits)
         losses.update(self.statistics(cal, bb, teacher, data_samples))
         return losses
 
