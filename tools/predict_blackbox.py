@@ -42,6 +42,8 @@ def parse_args(argv=None):
     parser.add_argument('--dtype', default='float16',
                         choices=['float16', 'float32'])
     parser.add_argument('--batch-size', type=int, default=64)
+    parser.add_argument('--score-thr', type=float, default=0.0,
+                        help='det: drop boxes scoring below this')
     parser.add_argument('--key-root', default=None,
                         help='image keys are paths relative to this folder '
                         '(default: the key_root of the config\'s '

@@ -1,0 +1,108 @@
+"""RoI features of pseudo boxes, the RoI loss and the box-probs black box."""
+import copy
+
+import pytest
+import torch
+from det_helpers import META, WARMUP, scene_dataset, tiny_data
+from mmengine.config import Config
+from mmengine.dataset import pseudo_collate
+from mmengine.registry import init_default_scope
+
+from bimem_mm.det.roi_features import roi_box_features
+from bimem_mm.det.roi_loss import roi_loss, rpn_loss
+from bimem_mm.models import BiMemLoss
+from bimem_mm.registry import MODELS
+
+
+@pytest.fixture
+def data(tmp_path):
+    return tiny_data(tmp_path)
+
+
+@pytest.fixture
+def wrapper():
+    init_default_scope('mmdet')
+    cfg = Config.fromfile(WARMUP)
+    torch.manual_seed(0)
+    return MODELS.build(cfg.model)
+
+
+@pytest.fixture
+def batch(data, wrapper):
+    tiny_npz, tiny_store = data
+    ds = scene_dataset(tiny_npz, pipeline=[
+        dict(type='bimem_mm.LoadBlackBoxBoxes', store=tiny_store),
+        dict(type='LoadAnnotations', with_bbox=True),
+        dict(type='Resize', scale=(64, 64), keep_ratio=True),
+        dict(type='PackDetInputs', meta_keys=META)])
+    return wrapper.data_preprocessor(
+        pseudo_collate([ds[i] for i in range(4)]), True)
+
+
+def test_roi_features_shapes(wrapper, batch):
+    det = wrapper.student
+    x = det.extract_feat(batch['inputs'])
+    pseudo = wrapper.pseudo(batch['data_samples'], batch['inputs'].device)
+    feats, logits = roi_box_features(det, x, pseudo.bboxes)
+    n = len(pseudo.groups)
+    assert n == sum(len(b) for b in pseudo.bboxes) > 0
+    assert feats.shape == (n, 256)     # the shared FCs' width
+    assert logits.shape == (n, 11)     # 10 classes + background
+    head = det.roi_head.bbox_head
+    torch.testing.assert_close(head.fc_cls(feats), logits)
+    assert wrapper.model_dims(det) == (10, 256)
+    units = wrapper.units(wrapper.teacher, batch['inputs'],
+                          batch['data_samples'])
+    assert units.features.shape == (n, 256)
+    assert units.logits.shape == (n, 10)          # foreground only
+    assert units.groups.tolist() == pseudo.groups.tolist()
+    empty = [b[:0] for b in pseudo.bboxes]
+    f0, l0 = roi_box_features(det, x, empty)
+    assert f0.shape == (0, 256) and l0.shape == (0, 11)
+
+
+def test_roi_loss_reduces_to_mmdet_with_alpha1_beta0(wrapper, batch):
+    det = wrapper.student
+    samples = batch['data_samples']
+    for s in samples:    # the labelled boxes as pseudo boxes
+        s.gt_instances.labels_long = s.gt_instances.labels.clone()
+    x = det.extract_feat(batch['inputs'])
+    _, proposals = rpn_loss(det, x, samples)
+    torch.manual_seed(1)
+    ours = roi_loss(det, x, copy.deepcopy(proposals), samples,
+                    BiMemLoss(alpha=1.0, beta=0.0))
+    torch.manual_seed(1)
+    ref = det.roi_head.loss(x, copy.deepcopy(proposals), samples)
+    total = ours['loss_cls'] + ours['loss_bimem_ce'] + ours['loss_bimem_rce']
+    torch.testing.assert_close(total, ref['loss_cls'])
+    torch.testing.assert_close(ours['loss_bbox'], ref['loss_bbox'])
+    assert ours['loss_bimem_rce'] == 0
+    rce = roi_loss(det, x, copy.deepcopy(proposals), samples,
+                   BiMemLoss(alpha=0.1, beta=1.0))['loss_bimem_rce']
+    assert rce > 0 and rce.requires_grad
+
+
+def test_box_probs_detector_predicts_as_mmdet(data):
+    tiny_npz = data[0]
+    init_default_scope('mmdet')
+    cfg = Config.fromfile(WARMUP)
+    torch.manual_seed(0)
+    bare = MODELS.build(cfg.model.model).eval()
+    wrapped = MODELS.build(dict(type='bimem_mm.BoxProbsDetector',
+                                detector=cfg.model.model)).eval()
+    wrapped.load_state_dict(bare.state_dict())    # a bare checkpoint loads
+    ds = scene_dataset(tiny_npz, pipeline=cfg.test_dataloader.dataset.pipeline)
+    data = pseudo_collate([ds[i] for i in range(4)])
+    ref = bare.test_step(copy.deepcopy(data))
+    out = wrapped.test_step(data)
+    for r, o in zip(ref, out):
+        a, b = r.pred_instances, o.pred_instances
+        assert len(b) > 0
+        torch.testing.assert_close(a.bboxes, b.bboxes)
+        torch.testing.assert_close(a.scores, b.scores)
+        assert (a.labels == b.labels).all()
+        torch.testing.assert_close(b.probs.sum(1), torch.ones(len(b)))
+        # the score is the label's share of the full softmax (background
+        # included), probs the same softmax renormalised over foreground
+        own = b.probs[torch.arange(len(b)), b.labels]
+        assert (own >= b.scores - 1e-6).all()
