@@ -1,0 +1,167 @@
+"""The pipeline every task's benchmark runs, stage by stage.
+
+A task recipe subclasses :class:`Recipe` and says only which configs run
+each method and which ``--cfg-options`` point them at a pair's data
+(:meth:`Recipe.data_options`). Stages: black box training -> its
+predictions on the target training set -> warm-up -> (per method) memory
+initialisation -> adaptation -> evaluation of the last iterate.
+"""
+import os
+import os.path as osp
+from contextlib import contextmanager
+from typing import Dict, List
+
+from . import stages
+
+# ablations: the BiMem config with one memory switched off
+VARIANTS = {
+    'bimem_no_short': ('bimem', ['model.refiner.use_short=False']),
+    'bimem_no_long': ('bimem', ['model.refiner.use_long=False']),
+}
+
+
+@contextmanager
+def default_threads(value):
+    """Set OMP_NUM_THREADS for the stages unless the user has set it."""
+    old = os.environ.get('OMP_NUM_THREADS')
+    if value is not None and old is None:
+        os.environ['OMP_NUM_THREADS'] = str(value)
+    try:
+        yield
+    finally:
+        if value is not None and old is None:
+            os.environ.pop('OMP_NUM_THREADS', None)
+
+
+class Recipe:
+    """Runs a task's methods for one (source, target) pair and seed.
+
+    Subclasses set ``task``, ``configs`` (method -> config path),
+    ``methods``, ``metric`` (name, key in the test metrics) and implement
+    :meth:`data_options`.
+    """
+    task = ''
+    configs: Dict[str, str] = {}
+    methods = ()
+    metric = ('', '')
+    metric_scale = 1.0            # e.g. 100 for metrics reported in [0, 1]
+    variants = VARIANTS
+    no_memory = ('dine', )        # trained from the warm-up, no memory pass
+    analysis_methods = ()         # bases that support --analysis
+    analysis_options: List[str] = []
+    predict_args: List[str] = []  # extra tools/predict_blackbox.py args
+    threads = None                # OMP_NUM_THREADS for the stages
+
+    def __init__(self, source: str, target: str, out: str, seed: int,
+                 iters: int = 1000, method_options=None,
+                 analysis: bool = False):
+        self.source, self.target = source, target
+        self.out, self.seed, self.iters = out, seed, iters
+        self.store = osp.join(out, 'blackbox_store')
+        self.method_options = method_options or {}
+        self.analysis = analysis
+
+    def data_options(self, role: str) -> List[str]:
+        """cfg-options of a data role: ``'eval'`` (target test/val),
+        ``'source'`` (labelled source training set), ``'oracle'``
+        (labelled target training set), ``'target'`` (unlabelled target
+        training set, memory init too) and ``'target_store'`` (the same,
+        reading ``self.store``)."""
+        raise NotImplementedError
+
+    # --- cfg-options ----------------------------------------------------
+    @staticmethod
+    def iteration_options(n: int) -> List[str]:
+        return [f'train_cfg.max_iters={n}', f'train_cfg.val_interval={n}',
+                f'default_hooks.checkpoint.interval={n}',
+                f'param_scheduler.0.end={n}']
+
+    def config(self, method: str) -> str:
+        return self.configs[self.variants.get(method, (method, ))[0]]
+
+    def options(self, method: str) -> List[str]:
+        base, extra = self.variants.get(method, (method, []))
+        role = {'black_box': 'source', 'oracle': 'oracle'}.get(
+            base, 'target_store')
+        opts = ([f'randomness.seed={self.seed}'] + self.data_options('eval')
+                + self.data_options(role) + list(extra)
+                + list(self.method_options.get(method, [])))
+        if self.analysis and base in self.analysis_methods:
+            opts += self.analysis_options
+        return opts
+
+    # --- stages ---------------------------------------------------------
+    def path(self, *parts) -> str:
+        return osp.join(self.out, *parts)
+
+    def train(self, method: str, extra: List[str] = (), iters: int = None,
+              name: str = None) -> str:
+        iters = iters or self.iters
+        name = name or method
+        return stages.train(self.config(method), self.path(name),
+                            self.options(method) + list(extra)
+                            + self.iteration_options(iters),
+                            self.path('logs', f'train_{name}.log'), iters)
+
+    def evaluate(self, method: str, ckpt: str) -> float:
+        metrics = stages.test(self.config(method), ckpt,
+                              self.path(method, 'test'),
+                              self.options(method),
+                              self.path('logs', f'test_{method}.log'))
+        return self.metric_scale * float(metrics[self.metric[1]])
+
+    def predict_store(self, bb_ckpt: str) -> None:
+        stages.run_tool(
+            'predict_blackbox.py',
+            [self.configs['warmup'], '--task', self.task, '--out',
+             self.store, '--model', self.configs['black_box'],
+             '--checkpoint', bb_ckpt] + list(self.predict_args)
+            + ['--cfg-options'] + self.data_options('target'),
+            self.path('logs', 'predict_blackbox.log'),
+            osp.join(self.store, 'manifest.json'))
+
+    def init_memory(self, method: str, start_ckpt: str) -> str:
+        out = self.path(method, 'memory_init.pth')
+        stages.run_tool(
+            'init_memory.py', [self.config(method), start_ckpt, '--out', out,
+                               '--cfg-options'] + self.options(method),
+            self.path('logs', f'init_memory_{method}.log'), out)
+        return out
+
+    def run(self, methods) -> Dict[str, float]:
+        """Run what ``methods`` need; returns {method: metric}."""
+        unknown = [m for m in methods if m not in self.configs
+                   and m not in self.variants]
+        if unknown:
+            raise stages.StageError(f'{self.task}: no method {unknown}; '
+                                    f'available: {list(self.methods)}')
+        with default_threads(self.threads):
+            return self._run(methods)
+
+    def _run(self, methods) -> Dict[str, float]:
+        results = {}
+        bb = self.train('black_box')
+        if 'black_box' in methods:
+            results['black_box'] = self.evaluate('black_box', bb)
+        adapt = [m for m in methods if m not in ('black_box', 'oracle')]
+        if adapt:
+            self.predict_store(bb)
+            warm = self.train('warmup')
+        for method in adapt:
+            if method == 'warmup':
+                results[method] = self.evaluate(method, warm)
+                continue
+            start, iters = warm, self.iters
+            if method == 'bimem_plus':
+                # from a DINE-style distilled model; the two stages share
+                # the iterations of one, so the budget is the same
+                iters = self.iters // 2
+                start = self.train('dine', [f'load_from={warm}'], iters,
+                                   'dine_half')
+            init = start if method in self.no_memory else \
+                self.init_memory(method, start)
+            ckpt = self.train(method, [f'load_from={init}'], iters)
+            results[method] = self.evaluate(method, ckpt)
+        if 'oracle' in methods:
+            results['oracle'] = self.evaluate('oracle', self.train('oracle'))
+        return results

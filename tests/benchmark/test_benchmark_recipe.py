@@ -1,0 +1,61 @@
+"""Benchmark recipes (cfg-options per method) and the results report."""
+import numpy as np
+import pytest
+
+from bimem_mm.benchmark import report, stages
+from bimem_mm.benchmark.cls import ClsRecipe
+
+
+@pytest.fixture
+def pair(tmp_path):
+    def npz(name, side):
+        path = tmp_path / name
+        x = np.zeros((4, side, side), np.uint8)
+        np.savez(path, x_train=x, y_train=np.zeros(4, np.int64))
+        return str(path)
+    return npz('src.npz', 16), npz('tgt.npz', 28), str(tmp_path / 'out')
+
+
+def test_each_method_reads_only_what_it_may(pair):
+    src, tgt, out = pair
+    recipe = ClsRecipe(src, tgt, out, seed=3, iters=10)
+    bb = recipe.options('black_box')
+    assert f'train_dataloader.dataset.npz_file={src}' in bb
+    for method in ('warmup', 'bimem', 'bimem_no_short', 'dine'):
+        opts = recipe.options(method)
+        assert f'train_dataloader.dataset.npz_file={tgt}' in opts
+        assert 'train_dataloader.dataset.crop=20' in opts   # 28x28: MNIST
+        assert any(o.endswith(f'store={recipe.store}') for o in opts)
+        assert not any('with_label=True' in o for o in opts)
+    assert 'model.refiner.use_short=False' in recipe.options('bimem_no_short')
+    assert recipe.config('bimem_no_long') == recipe.config('bimem')
+    assert 'randomness.seed=3' in recipe.options('oracle')
+
+
+def test_analysis_is_opt_in_and_limited(pair):
+    src, tgt, out = pair
+    recipe = ClsRecipe(src, tgt, out, 0, analysis=True,
+                       method_options={'bimem': ['model.refiner.temperature'
+                                                 '=10']})
+    assert 'model.analysis_key=analysis_label' in recipe.options('bimem')
+    assert 'model.refiner.temperature=10' in recipe.options('bimem')
+    assert 'model.analysis_key=analysis_label' not in recipe.options('dine')
+    with pytest.raises(stages.StageError, match='no method'):
+        recipe.run(['nope'])
+
+
+def test_report_upserts_and_summarises(tmp_path):
+    rows = []
+    for seed, value in ((0, 50.0), (1, 54.0), (0, 52.0)):
+        rows = report.upsert(rows, dict(
+            task='cls', pair='a->b', method='bimem', metric='top1',
+            value=value, seed=seed, config='c.py'))
+    assert len(rows) == 2          # seed 0 replaced
+    path = tmp_path / 'results.csv'
+    report.write_rows(str(path), rows)
+    back = report.read_rows(str(path))
+    assert [r['seed'] for r in back] == ['1', '0']
+    (summary, ) = report.summarise(back)
+    assert summary['mean'] == pytest.approx(53.0) and summary['n'] == 2
+    assert '| cls | a->b | bimem | top1 | 53.00 | 1.41 | 2 |' in \
+        report.markdown(back)
