@@ -25,8 +25,9 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 from bimem_mm.benchmark import report, stages  # noqa: E402
 from bimem_mm.benchmark.cls import ClsRecipe  # noqa: E402
 from bimem_mm.benchmark.det import DetRecipe  # noqa: E402
+from bimem_mm.benchmark.seg import SegRecipe  # noqa: E402
 
-RECIPES = {'cls': ClsRecipe, 'det': DetRecipe}
+RECIPES = {'cls': ClsRecipe, 'det': DetRecipe, 'seg': SegRecipe}
 
 
 def parse_args(argv=None):

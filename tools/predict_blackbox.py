@@ -39,6 +39,9 @@ def parse_args(argv=None):
     parser.add_argument('--mode', default='topk',
                         choices=['probs', 'topk', 'hard'])
     parser.add_argument('--k', type=int, default=5)
+    parser.add_argument('--downscale', type=float, default=1,
+                        help='seg: store maps at 1/downscale of the image '
+                        'size (area-averaged)')
     parser.add_argument('--dtype', default='float16',
                         choices=['float16', 'float32'])
     parser.add_argument('--batch-size', type=int, default=64)

@@ -1,0 +1,70 @@
+"""Segmentation recipe: digit scenes through the configs in configs/seg/digits.
+
+Source and target are digit ``.npz`` files; every stage composes its scenes
+(``bimem_mm.seg.scenes``) from them, deterministically. Reports mIoU (%).
+"""
+from typing import List
+
+from .cls import auto_crop
+from .recipe import Recipe
+
+CONFIGS = {
+    'black_box': 'configs/seg/digits/blackbox_scenes.py',
+    'warmup': 'configs/seg/digits/warmup_scenes.py',
+    'bimem': 'configs/seg/digits/bimem_scenes.py',
+    'oracle': 'configs/seg/digits/oracle_scenes.py',
+}
+METHODS = ('black_box', 'warmup', 'bimem', 'oracle')
+# a segmentation iteration costs several classification ones (64x64 scenes,
+# a dense head): each stage runs this fraction of --iters
+ITER_SCALE = 0.6
+# opt-in analysis: the training scenes carry their label maps, used only to
+# log pseudo-label accuracy (never in a loss)
+ANALYSIS = ['train_dataloader.dataset.with_label=True',
+            'model.analysis_key=gt_sem_seg']
+
+
+def scenes_dataset(prefix: str, npz: str, crop) -> List[str]:
+    """cfg-options pointing a ``DigitScenesDataset`` config at a file."""
+    return [f'{prefix}.npz_file={npz}', f'{prefix}.crop={crop}']
+
+
+class SegRecipe(Recipe):
+    """Digit scenes: black box -> store -> warm-up -> memory init -> BiMem,
+    and the oracle, for one (source, target) pair and seed."""
+    task = 'seg'
+    configs = CONFIGS
+    methods = METHODS
+    metric = ('mIoU', 'mIoU')
+    analysis_methods = ('warmup', 'bimem')
+    analysis_options = ANALYSIS
+    # top-3 per pixel at full resolution: 64x64 scenes are too small to
+    # downscale (docs/segmentation.md; tools/benchmarks/store_size.py)
+    predict_args = ['--mode', 'topk', '--k', '3', '--batch-size', '50']
+
+    def __init__(self, source: str, target: str, out: str, seed: int,
+                 iters: int = 1000, *args, **kwargs):
+        super().__init__(source, target, out, seed,
+                         max(1, round(iters * ITER_SCALE)), *args, **kwargs)
+        self.src_crop, self.tgt_crop = auto_crop(source), auto_crop(target)
+
+    def data_options(self, role: str) -> List[str]:
+        if role == 'eval':
+            return (scenes_dataset('test_dataloader.dataset', self.target,
+                                   self.tgt_crop)
+                    + scenes_dataset('val_dataloader.dataset', self.target,
+                                     self.tgt_crop))
+        if role == 'source':
+            return scenes_dataset('train_dataloader.dataset', self.source,
+                                  self.src_crop)
+        if role == 'oracle':
+            return scenes_dataset('train_dataloader.dataset', self.target,
+                                  self.tgt_crop)
+        opts = (scenes_dataset('train_dataloader.dataset', self.target,
+                               self.tgt_crop)
+                + scenes_dataset('memory_init_dataloader.dataset',
+                                 self.target, self.tgt_crop))
+        if role == 'target_store':
+            opts.append(f'train_dataloader.dataset.pipeline.0.store='
+                        f'{self.store}')
+        return opts
