@@ -2,8 +2,14 @@
 import argparse
 import os
 import os.path as osp
+import sys
 
 from mmengine.config import Config, DictAction
+
+# the tools of a checkout run that checkout's bimem_mm, installed or not
+REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
+if REPO not in sys.path:
+    sys.path.insert(1, REPO)
 
 
 def add_common_args(parser: argparse.ArgumentParser) -> None:
