@@ -37,6 +37,9 @@ class BoxProbsDetector(BaseModel):
         detector = dict(detector)
         if data_preprocessor is None:
             data_preprocessor = detector.get('data_preprocessor')
+        if data_preprocessor is not None and 'type' not in data_preprocessor:
+            data_preprocessor = dict(data_preprocessor,
+                                     type='mmdet.DetDataPreprocessor')
         super().__init__(data_preprocessor=data_preprocessor,
                          init_cfg=init_cfg)
         self.detector = MODELS.build(detector)

@@ -57,6 +57,8 @@ class BiMemDetector(BiMemTeacherStudent):
             (``model``, ``refiner``, ``loss``, ``stage``...).
     """
 
+    default_preprocessor = 'mmdet.DetDataPreprocessor'
+
     def __init__(self, *args, pseudo_score_thr: float = 0.5,
                  drop_thr: float = 0.0, min_box_size: float = 1.0,
                  **kwargs):

@@ -51,3 +51,17 @@ def test_config_builds(path):
         assert cfg.memory_init_dataloader.dataset.pipeline[1 if 'foggy' in
                                                            name else 0][
             'type'] == 'bimem_mm.LoadBlackBoxBoxes'
+
+
+def test_default_preprocessor_is_mmdets():
+    import bimem_mm.det  # noqa: F401
+    init_default_scope('mmdet')
+    cfg = Config.fromfile(osp.join(REPO, 'configs/det/digits/'
+                                   'warmup_scenes.py'))
+    typeless = dict(mean=[0.0] * 3, std=[1.0] * 3, pad_size_divisor=8)
+    model = MODELS.build(dict(cfg.model, data_preprocessor=typeless))
+    assert type(model.data_preprocessor).__name__ == 'DetDataPreprocessor'
+    box = MODELS.build(dict(type='bimem_mm.BoxProbsDetector',
+                            detector=cfg.model.model,
+                            data_preprocessor=typeless))
+    assert type(box.data_preprocessor).__name__ == 'DetDataPreprocessor'
