@@ -142,8 +142,11 @@ def load_scenes(npz_file: str, images: str = 'x_train',
     if crop is not None:
         x = prepare_digits(x, int(crop), int(crop))
     name = f'{osp.basename(str(npz_file))}/{images}'.encode()
-    scenes = compose_scenes(x, int(num_scenes), int(canvas),
-                            tuple(per_scene), tuple(digit_size),
-                            seed=[int(seed), zlib.crc32(name)])
+    try:
+        scenes = compose_scenes(x, int(num_scenes), int(canvas),
+                                tuple(per_scene), tuple(digit_size),
+                                seed=[int(seed), zlib.crc32(name)])
+    except ValueError as err:
+        raise ValueError(f'{npz_file}: array {images!r}: {err}') from err
     classes = None if y is None else [y[d] for d in scenes.digits]
     return scenes, classes
