@@ -13,13 +13,27 @@ import torch.nn.functional as F
 
 
 def downscale_probs(probs: torch.Tensor, factor: float) -> torch.Tensor:
-    """(C, H, W) probabilities -> (C, ceil(H/f), ceil(W/f)), area-averaged
-    and renormalised (``factor`` <= 1: unchanged)."""
+    """(C, H, W) probabilities -> (C, ceil(H/f), ceil(W/f)), renormalised.
+
+    An integer ``factor`` averages each f x f block (the last row/column of
+    blocks may be partial), so block (i, j) covers pixels [i f, (i + 1) f);
+    ``bimem_mm.LoadBlackBoxSegMap`` repeats it back over exactly those
+    pixels. Other factors use adaptive area pooling. ``factor`` <= 1:
+    unchanged.
+    """
     if factor is None or factor <= 1:
         return probs
     h, w = probs.shape[-2:]
     size = (max(1, math.ceil(h / factor)), max(1, math.ceil(w / factor)))
-    out = F.interpolate(probs[None].float(), size=size, mode='area')[0]
+    x = probs[None].float()
+    if float(factor).is_integer():
+        f = int(factor)
+        pad = (0, size[1] * f - w, 0, size[0] * f - h)
+        sums = F.avg_pool2d(F.pad(x, pad), f, divisor_override=1)
+        out = sums[0] / F.avg_pool2d(F.pad(torch.ones_like(x[:, :1]), pad),
+                                     f, divisor_override=1)[0]
+    else:
+        out = F.interpolate(x, size=size, mode='area')[0]
     return out / out.sum(0, keepdim=True).clamp_min(1e-12)
 
 

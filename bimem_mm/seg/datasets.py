@@ -107,6 +107,9 @@ class LoadMappedSegLabels(LoadAnnotations):
         channel: for a multi-channel label file, the channel holding the
             class id (in the decoder's order: cv2 gives BGR, so SYNTHIA's
             red channel is 2). None: the file must be single-channel.
+        optional: skip samples without ``seg_map_path`` (one test pipeline
+            serves evaluation on labelled images and black-box queries on
+            unlabelled ones).
         imdecode_backend: 'pillow' (palette PNGs: GTA5, Cityscapes) or
             'cv2' (16-bit PNGs: SYNTHIA).
         **kwargs: ``LoadAnnotations`` arguments.
@@ -114,10 +117,16 @@ class LoadMappedSegLabels(LoadAnnotations):
     Adds ``gt_seg_map`` (H, W) uint8, 255 = ignore.
     """
 
-    def __init__(self, channel: Optional[int] = None, **kwargs):
+    def __init__(self, channel: Optional[int] = None, optional: bool = False,
+                 **kwargs):
         super().__init__(**kwargs)
-        self.channel = channel
+        self.channel, self.optional = channel, optional
         self._luts = {}
+
+    def transform(self, results: dict) -> dict:
+        if self.optional and not results.get('seg_map_path'):
+            return results
+        return super().transform(results)
 
     def _lut(self, label_map) -> np.ndarray:
         """(65536,) uint8 table: raw id -> label (ids >= 255 -> 255)."""
@@ -136,9 +145,9 @@ class LoadMappedSegLabels(LoadAnnotations):
             seg = mmcv.imfrombytes(fileio.get(path, self.backend_args),
                                    flag='unchanged',
                                    backend=self.imdecode_backend)
-        except Exception as err:  # noqa: BLE001  (any decoder failure)
+        except Exception as err:  # any reader or decoder failure
             raise ValueError(f'{path}: cannot read the label file '
-                             f'({err})') from err
+                             f'({err!r})') from err
         if seg is None:
             raise ValueError(f'{path}: cannot read the label file')
         if seg.ndim == 3:

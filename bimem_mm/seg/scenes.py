@@ -119,7 +119,7 @@ def write_scenes_npz(path: str, images: np.ndarray, maps: np.ndarray) -> str:
 
 
 @DATASETS.register_module()
-class DigitScenesDataset(BaseDataset):
+class DigitSceneSegDataset(BaseDataset):
     """Digit scenes composed from a digit ``.npz`` (mmseg-style samples).
 
     Each item holds ``img`` (canvas x canvas x 1 uint8, or x 3 with

@@ -83,10 +83,26 @@ class LoadBlackBoxSegMap(LoadBlackBoxPrediction):
         if 'indices' in rec:
             maps[INDICES] = rec['indices']
         for name, arr in maps.items():
-            if arr.shape[:2] != (h, w):
-                arr = mmcv.imresize(arr, (w, h), interpolation='nearest')
-            _add_field(results, name, arr.reshape(h, w, -1))
+            _add_field(results, name, upsample_map(arr, (h, w)))
         return results
+
+
+def upsample_map(arr: np.ndarray, hw) -> np.ndarray:
+    """A stored (h', w', K) map -> (H, W, K) at the image size, nearest.
+
+    When (h', w') = ceil((H, W) / f) for an integer f (a map stored with
+    ``--downscale f``), each stored pixel is repeated over exactly the
+    f x f block it was averaged from.
+    """
+    (h, w), (sh, sw) = hw, arr.shape[:2]
+    if (sh, sw) == (h, w):
+        return arr.reshape(h, w, -1)
+    f = -(-h // sh)
+    if f > 1 and -(-h // f) == sh and -(-w // f) == sw:
+        return np.repeat(np.repeat(arr, f, 0), f, 1)[:h, :w].reshape(
+            h, w, -1)
+    return mmcv.imresize(arr, (w, h), interpolation='nearest').reshape(
+        h, w, -1)
 
 
 @TRANSFORMS.register_module()

@@ -12,11 +12,11 @@ crop_size = (48, 48)
 bb_store = 'work_dirs/digits_seg/blackbox_store'
 classes = ['background'] + [f'digit_{i}' for i in range(10)]
 
-target_train = dict(type='bimem_mm.DigitScenesDataset', npz_file=target_npz,
+target_train = dict(type='bimem_mm.DigitSceneSegDataset', npz_file=target_npz,
                     images='x_train', labels='y_train', crop=target_crop,
                     num_scenes=1000, seed=1, canvas=canvas,
                     with_label=False)  # no target labels
-target_test = dict(type='bimem_mm.DigitScenesDataset', npz_file=target_npz,
+target_test = dict(type='bimem_mm.DigitSceneSegDataset', npz_file=target_npz,
                    images='x_test', labels='y_test', crop=target_crop,
                    num_scenes=300, seed=2, canvas=canvas, with_label=True,
                    pipeline=[dict(type='PackSegInputs')])

@@ -6,7 +6,7 @@ _base_ = [
     '../../_base_/datasets/digit_scenes.py',
     '../../_base_/schedules/scenes_iters.py',
 ]
-source_train = dict(type='bimem_mm.DigitScenesDataset',
+source_train = dict(type='bimem_mm.DigitSceneSegDataset',
                     npz_file={{_base_.source_npz}}, images='x_train',
                     labels='y_train', crop={{_base_.source_crop}},
                     num_scenes=1000, seed=0, canvas={{_base_.canvas}},

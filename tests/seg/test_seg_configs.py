@@ -1,0 +1,77 @@
+"""Every seg config builds (Config.fromfile + MODELS.build, no weights
+downloaded) and states what the paper-scale recipe says."""
+import glob
+import os.path as osp
+
+import pytest
+from mmengine.config import Config
+from mmengine.registry import init_default_scope
+from seg_helpers import REPO
+
+import bimem_mm.seg  # noqa: F401
+from bimem_mm.registry import MODELS
+
+CONFIGS = sorted(p for p in glob.glob(osp.join(REPO, 'configs/seg/*/*.py'))
+                 if not osp.basename(p).startswith('_'))
+PAPER = [p for p in CONFIGS if 'digits' not in p]
+
+
+def _load(path):
+    cfg = Config.fromfile(path)
+    init_default_scope(cfg.get('default_scope', 'mmseg'))
+    return cfg
+
+
+def test_configs_found():
+    assert len(PAPER) == 6 and len(CONFIGS) == 10
+
+
+@pytest.mark.parametrize('path', CONFIGS, ids=osp.basename)
+def test_config_builds(path):
+    cfg = _load(path)
+    assert cfg.default_scope == 'mmseg'
+    assert 'bimem_mm.seg' in cfg.custom_imports['imports']
+    model = MODELS.build(cfg.model)
+    name = osp.basename(path)
+    if name.startswith(('warmup', 'bimem')):
+        assert type(model).__name__ == 'BiMemSegmentor'
+        assert model.stage == name.split('_')[0]
+        assert cfg.train_dataloader.dataset.pipeline[-1]['type'] == \
+            'bimem_mm.PackSegBlackBox'
+        assert not cfg.train_dataloader.dataset.get('with_label', False)
+        hooks = [h['type'] for h in cfg.custom_hooks]
+        assert hooks == ['bimem_mm.PredictionStoreCheckHook',
+                         'bimem_mm.BiMemHook']
+        assert cfg.memory_init_dataloader is not None
+    if name.startswith('warmup'):
+        keys = cfg.optim_wrapper.paramwise_cfg.custom_keys
+        assert keys['student.decode_head']['lr_mult'] == 10
+
+
+@pytest.mark.parametrize('path', PAPER, ids=osp.basename)
+def test_paper_scale_settings(path):
+    cfg = _load(path)
+    name = osp.basename(path)
+    inner = cfg.model if name.startswith('blackbox') else cfg.model.model
+    assert inner.backbone.depth == 101
+    assert inner.backbone.init_cfg.checkpoint == 'torchvision://resnet101'
+    assert inner.backbone.dilations == (1, 1, 2, 4)
+    head = inner.decode_head
+    assert head.type == 'bimem_mm.DeepLabV2BottleneckHead'
+    assert head.channels == 256 and head.dilations == (6, 12, 18, 24)
+    assert head.num_classes == (16 if 'synthia' in name else 19)
+    assert cfg.crop_size == (512, 896)          # the official 896x512
+    if name.startswith('warmup'):
+        assert inner.backbone.norm_eval is True             # frozen BN
+        assert inner.backbone.norm_cfg.requires_grad is False
+        assert cfg.optim_wrapper.optimizer.lr == 2.5e-4
+    if name.startswith('bimem'):
+        assert cfg.model.teacher_view == 'full'
+        types = [t['type'] for t in cfg.train_dataloader.dataset.pipeline]
+        assert 'bimem_mm.KeepTeacherView' in types
+        assert cfg.model.refiner.units_per_group == 256
+        assert cfg.model.refiner.min_units_long == 10
+        assert cfg.model.upsample == 2
+    if 'synthia' in name and not name.startswith('blackbox'):
+        assert cfg.val_evaluator.subsets['mIoU13'][-1] == 'bicycle'
+        assert len(cfg.val_evaluator.subsets['mIoU13']) == 13

@@ -1,0 +1,38 @@
+"""The seg benchmark recipe: which data each method may read."""
+import numpy as np
+import pytest
+
+from bimem_mm.benchmark.seg import ITER_SCALE, SegRecipe
+
+
+@pytest.fixture
+def pair(tmp_path):
+    def npz(name, side):
+        path = tmp_path / name
+        np.savez(path, x_train=np.zeros((4, side, side), np.uint8),
+                 y_train=np.zeros(4, np.int64))
+        return str(path)
+    return npz('src.npz', 16), npz('tgt.npz', 28), str(tmp_path / 'out')
+
+
+def test_seg_recipe_options(pair):
+    src, tgt, out = pair
+    recipe = SegRecipe(src, tgt, out, seed=2, iters=100)
+    assert recipe.iters == round(100 * ITER_SCALE)
+    assert recipe.metric == ('mIoU', 'mIoU')
+    assert set(recipe.methods) == {'black_box', 'warmup', 'bimem', 'oracle'}
+    bb = recipe.options('black_box')
+    assert f'train_dataloader.dataset.npz_file={src}' in bb
+    assert 'train_dataloader.dataset.crop=None' in bb
+    for method in ('warmup', 'bimem', 'bimem_no_long'):
+        opts = recipe.options(method)
+        assert f'train_dataloader.dataset.npz_file={tgt}' in opts
+        assert 'train_dataloader.dataset.crop=20' in opts   # MNIST framing
+        assert f'memory_init_dataloader.dataset.npz_file={tgt}' in opts
+        assert any(o.endswith(f'store={recipe.store}') for o in opts)
+        assert not any('with_label=True' in o for o in opts)
+    assert f'test_dataloader.dataset.npz_file={tgt}' in \
+        recipe.options('oracle')
+    analysis = SegRecipe(src, tgt, out, 0, analysis=True)
+    assert 'model.analysis_key=gt_sem_seg' in analysis.options('bimem')
+    assert 'model.analysis_key=gt_sem_seg' not in analysis.options('oracle')
