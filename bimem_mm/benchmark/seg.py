@@ -25,7 +25,7 @@ ANALYSIS = ['train_dataloader.dataset.with_label=True',
 
 
 def scenes_dataset(prefix: str, npz: str, crop) -> List[str]:
-    """cfg-options pointing a ``DigitScenesDataset`` config at a file."""
+    """cfg-options pointing a ``DigitSceneSegDataset`` config at a file."""
     return [f'{prefix}.npz_file={npz}', f'{prefix}.crop={crop}']
 
 
