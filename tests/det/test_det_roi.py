@@ -106,3 +106,21 @@ def test_box_probs_detector_predicts_as_mmdet(data):
         # included), probs the same softmax renormalised over foreground
         own = b.probs[torch.arange(len(b)), b.labels]
         assert (own >= b.scores - 1e-6).all()
+
+
+def test_a_batch_without_pseudo_boxes_still_trains(wrapper, data):
+    """All boxes under the score threshold: background-only losses."""
+    from mmengine.optim import OptimWrapper
+    tiny_npz, tiny_store = data
+    ds = scene_dataset(tiny_npz, pipeline=[
+        dict(type='bimem_mm.LoadBlackBoxBoxes', store=tiny_store),
+        dict(type='PackDetInputs', meta_keys=META)])
+    batch = pseudo_collate([ds[i] for i in range(4)])
+    wrapper.init_memory_step(batch)
+    wrapper.refiner.finalize_init()
+    optim = OptimWrapper(torch.optim.SGD(wrapper.parameters(), lr=0.01))
+    wrapper.pseudo_score_thr = 1.0          # the store's scores are 0.9
+    for stage in ('warmup', 'bimem'):
+        wrapper.stage = stage
+        log = wrapper.train_step(batch, optim)
+        assert torch.isfinite(log['loss']) and log['loss_bbox'] == 0
