@@ -1,4 +1,5 @@
 """tools/*.py end to end on tiny digit scenes: predict, train, resume."""
+import importlib.util
 import os.path as osp
 
 import numpy as np
@@ -10,6 +11,7 @@ from det_helpers import (
     BLACKBOX,
     N_SCENES,
     PER_SCENE,
+    REPO,
     WARMUP,
     run_tool,
     tiny_data,
@@ -36,7 +38,16 @@ def _target(npz):
             if o.startswith('train_dataloader.dataset')]
 
 
-def test_predict_blackbox_model_and_callable(tmp_path, data, monkeypatch):
+def _predict_blackbox(*args):
+    """tools/predict_blackbox.py in this process (saves a start-up)."""
+    spec = importlib.util.spec_from_file_location(
+        'predict_blackbox_tool', osp.join(REPO, 'tools', 'predict_blackbox.py'))
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    tool.main([str(a) for a in args])
+
+
+def test_predict_blackbox_model_and_callable(tmp_path, data):
     npz, _ = data
     init_default_scope('mmdet')
     torch.manual_seed(0)
@@ -44,21 +55,20 @@ def test_predict_blackbox_model_and_callable(tmp_path, data, monkeypatch):
     ckpt = tmp_path / 'bb.pth'
     torch.save({'state_dict': bb.state_dict()}, ckpt)
     out = tmp_path / 'model_store'
-    run_tool('predict_blackbox.py', WARMUP, '--task', 'det', '--out', out,
-             '--model', BLACKBOX, '--checkpoint', ckpt, '--mode', 'topk',
-             '--k', '3', '--score-thr', '0.05', '--cfg-options',
-             *_target(npz))
+    _predict_blackbox(WARMUP, '--task', 'det', '--out', out, '--model',
+                      BLACKBOX, '--checkpoint', ckpt, '--mode', 'topk', '--k',
+                      '3', '--score-thr', '0.05', '--cfg-options',
+                      *_target(npz))
     store = PredictionStore(str(out))
     assert len(store) == N_SCENES and store.task == 'det'
     rec = store.record(store.keys[0])
     assert rec['bboxes'].shape[1] == 4 and (rec['scores'] >= 0.05).all()
     assert rec['img_shape'].tolist() == [64, 64]
 
-    monkeypatch.setenv('PYTHONPATH', osp.dirname(osp.abspath(__file__)))
-    out = tmp_path / 'callable_store'
-    run_tool('predict_blackbox.py', WARMUP, '--task', 'det', '--out', out,
-             '--callable', 'det_blackbox_api:predict', '--mode', 'probs',
-             '--score-thr', '0.5', '--cfg-options', *_target(npz))
+    out = tmp_path / 'callable_store'   # det_blackbox_api.py, next to us
+    _predict_blackbox(WARMUP, '--task', 'det', '--out', out, '--callable',
+                      'det_blackbox_api:predict', '--mode', 'probs',
+                      '--score-thr', '0.5', '--cfg-options', *_target(npz))
     store = PredictionStore(str(out))
     rec = store.record(store.keys[0])
     assert len(store) == N_SCENES and rec['bboxes'].shape == (1, 4)
