@@ -50,6 +50,7 @@ class BiMemSegmentor(BiMemTeacherStudent):
             training set carries labels (opt-in analysis; never in a loss).
         **kwargs: see :class:`bimem_mm.models.BiMemTeacherStudent`.
     """
+    default_preprocessor = 'mmseg.SegDataPreProcessor'
 
     def __init__(self, *args, teacher_view: str = 'same',
                  bb_resize: str = 'area', upsample: int = 1,
