@@ -1,8 +1,9 @@
 """Registered models shared by every task (no mm task library imported)."""
 from .backbones import SmallConvNet
+from .dine import DINETargetMixin
 from .losses import BiMemLoss
 from .refiner import BiMemRefiner
 from .teacher_student import BiMemTeacherStudent, Units
 
 __all__ = ['SmallConvNet', 'BiMemLoss', 'BiMemRefiner', 'BiMemTeacherStudent',
-           'Units']
+           'Units', 'DINETargetMixin']

@@ -1,10 +1,13 @@
 """DINE-style baseline pieces."""
 import math
 
+import pytest
 import torch
 
 from bimem_mm.core.dine import (
     SoftLabelMemory,
+    black_box_share,
+    dine_targets,
     information_maximization,
     mixup_consistency,
     soft_cross_entropy,
@@ -43,3 +46,59 @@ def test_mixup_consistency_and_soft_cross_entropy():
     assert torch.allclose(soft_cross_entropy(torch.log(targets), targets),
                           -(targets * torch.log(targets)).sum(1).mean(),
                           atol=1e-5)
+
+
+def test_black_box_share_decays_per_epoch():
+    assert black_box_share(0.6, 0, 100) == 1.0
+    assert black_box_share(0.6, 100, 100) == pytest.approx(0.6)
+    assert black_box_share(0.6, 250, 100) == pytest.approx(0.6 ** 2.5)
+    assert black_box_share(0.6, 50, 100) == pytest.approx(0.6 ** 0.5)
+    with pytest.raises(ValueError):
+        black_box_share(0.6, 10, 0)
+
+
+def test_dine_targets_mix_and_sum_to_one():
+    bb = torch.softmax(torch.randn(7, 5), 1)
+    teacher = torch.softmax(torch.randn(7, 5), 1)
+    assert torch.equal(dine_targets(bb, teacher, 1.0), bb)
+    assert torch.allclose(dine_targets(bb, teacher, 0.0), teacher)
+    w = black_box_share(0.6, 2, 1)
+    t = dine_targets(bb, teacher, w)
+    assert torch.allclose(t, 0.36 * bb + 0.64 * teacher)
+    torch.testing.assert_close(t.sum(1), torch.ones(7))
+    with pytest.raises(ValueError):
+        dine_targets(bb, teacher, 1.5)
+
+
+def test_soft_cross_entropy_on_maps_with_a_valid_mask():
+    logits = torch.randn(2, 4, 3, 3)
+    targets = torch.softmax(torch.randn(2, 4, 3, 3), 1)
+    per_pixel = -(targets * torch.log_softmax(logits, 1)).sum(1)
+    torch.testing.assert_close(soft_cross_entropy(logits, targets),
+                               per_pixel.mean())
+    valid = torch.zeros(2, 3, 3, dtype=torch.bool)
+    valid[0, :2] = True
+    valid[1, 2, 2] = True
+    torch.testing.assert_close(soft_cross_entropy(logits, targets, valid),
+                               per_pixel[valid].mean())
+    none = soft_cross_entropy(logits, targets, torch.zeros_like(valid))
+    assert none == 0
+
+
+def test_mixup_consistency_is_pixel_aligned():
+    """A per-pixel 'model' (log of its input probability maps) predicts a
+    mix of two maps exactly as the mix of its predictions: the loss is
+    the mean entropy of the mixed maps over the pixels kept."""
+    torch.manual_seed(0)
+    probs = torch.softmax(torch.randn(2, 4, 5, 5), 1)
+    ent = -(probs * probs.log()).sum(1)               # (2, 5, 5)
+    same = probs[:1].expand(2, -1, -1, -1)            # any mix is itself
+    loss = mixup_consistency(torch.log, same, same)
+    torch.testing.assert_close(loss, ent[0].mean())
+    valid = torch.zeros(2, 5, 5, dtype=torch.bool)
+    valid[:, :2] = True                               # both images' rows
+    loss = mixup_consistency(torch.log, same, same, valid=valid)
+    torch.testing.assert_close(loss, ent[0, :2].mean())
+    # a model that is not pixel-aligned (flips the map) costs more
+    flipped = mixup_consistency(lambda x: torch.log(x.flip(-1)), same, same)
+    assert flipped > ent[0].mean() + 1e-3
