@@ -8,6 +8,7 @@ require('mmseg', 'bimem_mm.seg')
 
 from .datasets import GTA5Dataset, LoadMappedSegLabels, SynthiaDataset  # noqa: E402,E501
 from .deeplabv2_head import DeepLabV2BottleneckHead, DeepLabV2Head  # noqa: E402
+from .dine import DINESegmentor  # noqa: E402
 from .metrics import SubsetIoUMetric  # noqa: E402
 from .scenes import DigitSceneSegDataset  # noqa: E402
 from .segmentor import BiMemSegmentor  # noqa: E402
@@ -18,7 +19,8 @@ from .transforms import (  # noqa: E402
 )
 
 __all__ = [
-    'BiMemSegmentor', 'DeepLabV2Head', 'DeepLabV2BottleneckHead',
+    'BiMemSegmentor', 'DINESegmentor', 'DeepLabV2Head',
+    'DeepLabV2BottleneckHead',
     'GTA5Dataset', 'SynthiaDataset', 'LoadMappedSegLabels',
     'DigitSceneSegDataset', 'LoadBlackBoxSegMap', 'KeepTeacherView',
     'PackSegBlackBox', 'SubsetIoUMetric'

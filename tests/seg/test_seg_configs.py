@@ -23,7 +23,9 @@ def _load(path):
 
 
 def test_configs_found():
-    assert len(PAPER) == 6 and len(CONFIGS) == 10
+    assert len(PAPER) == 6 and len(CONFIGS) == 12
+    names = {osp.basename(p) for p in CONFIGS}
+    assert {'dine_scenes.py', 'bimem_plus_scenes.py'} <= names
 
 
 @pytest.mark.parametrize('path', CONFIGS, ids=osp.basename)
@@ -33,9 +35,11 @@ def test_config_builds(path):
     assert 'bimem_mm.seg' in cfg.custom_imports['imports']
     model = MODELS.build(cfg.model)
     name = osp.basename(path)
-    if name.startswith(('warmup', 'bimem')):
-        assert type(model).__name__ == 'BiMemSegmentor'
-        assert model.stage == name.split('_')[0]
+    if name.startswith(('warmup', 'bimem', 'dine')):
+        assert type(model).__name__ == ('DINESegmentor' if name.startswith(
+            'dine') else 'BiMemSegmentor')
+        assert model.stage == ('bimem' if name.startswith('dine')
+                               else name.split('_')[0])
         assert cfg.train_dataloader.dataset.pipeline[-1]['type'] == \
             'bimem_mm.PackSegBlackBox'
         assert not cfg.train_dataloader.dataset.get('with_label', False)
@@ -43,6 +47,14 @@ def test_config_builds(path):
         assert hooks == ['bimem_mm.PredictionStoreCheckHook',
                          'bimem_mm.BiMemHook']
         assert cfg.memory_init_dataloader is not None
+    if name.startswith('dine'):
+        assert model.dine_cfg['momentum'] == 0.6 and not model.uses_memory
+        assert model.dine_cfg['mix_weight'] == model.dine_cfg['im_weight'] \
+            == 1.0
+    if name.startswith('bimem_plus'):
+        assert model.im_weight == 1.0 and model.refiner.temperature == 10.0
+    elif name.startswith('bimem'):
+        assert model.im_weight == 0.0
     if name.startswith('warmup'):
         keys = cfg.optim_wrapper.paramwise_cfg.custom_keys
         assert keys['student.decode_head']['lr_mult'] == 10

@@ -1,0 +1,145 @@
+"""DINESegmentor (the DINE-style baseline per pixel) and bimem_plus: losses,
+the table-free target, and tools/train.py from a warm-up checkpoint with
+--resume."""
+import pytest
+import torch
+from mmengine.dataset import pseudo_collate
+from mmengine.runner import load_checkpoint
+from seg_helpers import (
+    BATCH,
+    CROP,
+    N_SCENES,
+    NUM_CLASSES,
+    WARMUP,
+    build_cfg,
+    make_npz,
+    make_store,
+    run_tool,
+    tiny_options,
+)
+
+from bimem_mm.registry import DATASETS, MODELS
+
+DINE = 'configs/seg/digits/dine_scenes.py'
+PLUS = 'configs/seg/digits/bimem_plus_scenes.py'
+
+
+@pytest.fixture(scope='module')
+def data(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp('seg_dine')
+    npz = make_npz(tmp / 'digits.npz')
+    return npz, make_store(tmp / 'store', npz)
+
+
+def _model_and_batch(config, data, extra=()):
+    cfg = build_cfg(config, *data, extra)
+    torch.manual_seed(0)
+    model = MODELS.build(cfg.model)
+    ds = DATASETS.build(cfg.train_dataloader.dataset)
+    batch = pseudo_collate([ds[i] for i in range(BATCH)])
+    return model, model.data_preprocessor(batch, True)
+
+
+def test_dine_losses_backward_and_counter(data):
+    model, batch = _model_and_batch(DINE, data, [
+        f'model.dine.num_samples={N_SCENES}'])
+    assert type(model).__name__ == 'DINESegmentor'
+    assert model.stage == 'bimem' and not model.uses_memory
+    assert model.dine_cfg == dict(num_samples=N_SCENES, momentum=0.6,
+                                  im_weight=1.0, mix_weight=1.0,
+                                  mix_alpha=0.3)
+    losses = model.loss(batch['inputs'], batch['data_samples'])
+    assert {k for k in losses if k.startswith('loss')} == {
+        'loss_kd', 'loss_im', 'loss_mix'}
+    assert all(torch.isfinite(v).all() for v in losses.values())
+    assert losses['dine/bb_share'] == 1.0            # nothing seen yet
+    assert 0 <= losses['dine/bb_agree'] <= 1
+    sum(v for k, v in losses.items() if k.startswith('loss')).backward()
+    head = model.student.decode_head.conv_seg.weight
+    assert head.grad is not None and head.grad.abs().sum() > 0
+    assert all(p.grad is None for p in model.teacher.parameters())
+    assert int(model.dine_samples_seen) == BATCH
+    assert model.black_box_share() == pytest.approx(0.6 ** (BATCH /
+                                                            N_SCENES))
+    model.dine_cfg.update(im_weight=0.0, mix_weight=0.0)
+    losses = model.loss(batch['inputs'], batch['data_samples'])
+    assert {k for k in losses if k.startswith('loss')} == {'loss_kd'}
+    assert int(model.dine_samples_seen) == 2 * BATCH
+
+
+def test_dine_target_mixes_black_box_and_teacher(data):
+    model, batch = _model_and_batch(DINE, data, [
+        f'model.dine.num_samples={N_SCENES}'])
+    samples = batch['data_samples']
+    with torch.no_grad():     # a teacher that differs from the student
+        for p in model.teacher.parameters():
+            p.add_(0.05 * torch.randn_like(p))
+    model.eval()                                      # no dropout
+    model.dine_samples_seen.fill_(2 * N_SCENES)       # two epochs
+    teacher, bb, targets, share = model.dine_targets(batch['inputs'],
+                                                     samples)
+    assert share == pytest.approx(0.36)
+    n = BATCH * CROP * CROP
+    assert targets.shape == bb.shape == (n, NUM_CLASSES)
+    ref = model.units(model.teacher, batch['inputs'], samples)
+    assert torch.equal(teacher.logits, ref.logits)
+    p_teacher = torch.softmax(ref.logits, 1)
+    torch.testing.assert_close(targets, 0.36 * bb + 0.64 * p_teacher)
+    torch.testing.assert_close(targets.sum(1), torch.ones(n))
+    student = torch.softmax(model.units(model.student, batch['inputs'],
+                                        samples).logits, 1)
+    assert not torch.allclose(targets, 0.36 * bb + 0.64 * student,
+                              atol=1e-3)
+
+
+def test_dine_needs_the_training_set_size_and_known_options(data):
+    model, batch = _model_and_batch(DINE, data)
+    with pytest.raises(RuntimeError, match='training set size'):
+        model.loss(batch['inputs'], batch['data_samples'])
+    model.prepare_for_dataset(N_SCENES)            # what BiMemHook does
+    assert 'loss_kd' in model.loss(batch['inputs'], batch['data_samples'])
+    cfg = dict(build_cfg(DINE, *data).model, dine=dict(gamma=0.5))
+    with pytest.raises(TypeError, match='unknown dine options'):
+        MODELS.build(cfg)
+
+
+def test_bimem_plus_adds_im_with_t10(data):
+    model, _ = _model_and_batch(PLUS, data)
+    assert type(model).__name__ == 'BiMemSegmentor'
+    assert model.im_weight == 1.0 and model.refiner.temperature == 10.0
+
+
+@pytest.mark.slow
+def test_dine_from_warmup_trains_resumes_and_feeds_bimem_plus(tmp_path,
+                                                              data):
+    """tools/train.py with the dine config from a warm-up checkpoint (no
+    long-term memory pass), --resume continues the black box's decay, and
+    the checkpoint loads into bimem_plus."""
+    npz, store = data
+    warm_cfg = build_cfg(WARMUP, npz, store)
+    warm = tmp_path / 'warmup.pth'
+    torch.save({'state_dict': MODELS.build(warm_cfg.model).state_dict()},
+               warm)
+    work = tmp_path / 'dine'
+    opts = tiny_options(npz, store, 2, [f'load_from={warm}'])
+    out = run_tool('train.py', DINE, '--work-dir', work, '--cfg-options',
+                   *opts)
+    log = out.stdout + out.stderr
+    assert 'long-term memory initialised' not in log
+    assert 'loss_mix' in log and 'dine/bb_share' in log
+    first = torch.load(work / 'iter_2.pth', weights_only=True)['state_dict']
+    assert int(first['dine_samples_seen']) == 2 * BATCH
+    more = [o.replace('=2', '=4') if o.startswith(
+        ('train_cfg.max_iters', 'param_scheduler.0.end')) else o
+        for o in opts]
+    out = run_tool('train.py', DINE, '--work-dir', work, '--resume',
+                   '--cfg-options', *more)
+    assert 'resumed' in (out.stdout + out.stderr).lower()
+    final = torch.load(work / 'iter_4.pth', weights_only=True)
+    assert final['meta']['iter'] == 4
+    assert int(final['state_dict']['dine_samples_seen']) == 4 * BATCH
+
+    plus = MODELS.build(build_cfg(PLUS, npz, store).model)
+    load_checkpoint(plus, str(work / 'iter_4.pth'), map_location='cpu')
+    key = 'student.decode_head.conv_seg.weight'
+    assert torch.equal(plus.state_dict()[key], final['state_dict'][key])
