@@ -9,7 +9,8 @@ require('mmdet', 'bimem_mm.det')
 from .box_probs import BoxProbsDetector  # noqa: E402
 from .datasets import DigitScenesDataset  # noqa: E402
 from .detector import BiMemDetector  # noqa: E402
+from .dine import DINEDetector  # noqa: E402
 from .transforms import BLACK_BOX_META_KEYS, LoadBlackBoxBoxes  # noqa: E402
 
-__all__ = ['BiMemDetector', 'BoxProbsDetector', 'DigitScenesDataset',
-           'LoadBlackBoxBoxes', 'BLACK_BOX_META_KEYS']
+__all__ = ['BiMemDetector', 'DINEDetector', 'BoxProbsDetector',
+           'DigitScenesDataset', 'LoadBlackBoxBoxes', 'BLACK_BOX_META_KEYS']

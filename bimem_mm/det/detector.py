@@ -4,6 +4,7 @@ from typing import Dict
 import torch
 
 from ..core import hard_labels
+from ..core.dine import information_maximization
 from ..models.teacher_student import BiMemTeacherStudent, Units
 from ..registry import MODELS
 from .pseudo_boxes import PseudoBoxes, attach_instances, pseudo_boxes
@@ -47,7 +48,9 @@ class BiMemDetector(BiMemTeacherStudent):
     from background). alpha = 1, beta = 0 gives mmdet's ``loss_cls``.
     Logged: ``loss_cls`` (background part), ``loss_bimem_ce``,
     ``loss_bimem_rce``, ``bimem/kept`` (share of boxes kept) and the
-    memory statistics.
+    memory statistics. With ``im_weight`` > 0 (``bimem_plus``) also
+    ``loss_im``: information maximisation on the student's foreground
+    logits of all pseudo boxes (its units).
 
     Args:
         pseudo_score_thr: black-box score a box needs to be a pseudo box.
@@ -84,6 +87,20 @@ class BiMemDetector(BiMemTeacherStudent):
         feats, logits = roi_box_features(model, x, pseudo.bboxes)
         return Units(feats, logits[:, :self.num_classes], pseudo.groups)
 
+    def box_logits(self, model, x, pseudo: PseudoBoxes) -> torch.Tensor:
+        """(N, C) foreground logits of ``model`` (features ``x``) on the
+        pseudo boxes: its units' logits without a second backbone pass."""
+        return roi_box_features(model, x, pseudo.bboxes)[1][
+            :, :self.num_classes]
+
+    @staticmethod
+    def im_loss(logits: torch.Tensor, weight: float) -> torch.Tensor:
+        """``weight`` * information maximisation of (N, C) box logits; 0
+        for a batch without pseudo boxes."""
+        if len(logits) == 0:
+            return logits.new_zeros(())
+        return weight * information_maximization(logits)
+
     def black_box(self, data_samples, units: Units) -> torch.Tensor:
         return self.pseudo(data_samples, units.logits.device).probs
 
@@ -111,6 +128,9 @@ class BiMemDetector(BiMemTeacherStudent):
         losses, proposals = rpn_loss(self.student, x, data_samples)
         losses.update(roi_loss(self.student, x, proposals, data_samples,
                                self.loss_fn))
+        if self.im_weight:
+            losses['loss_im'] = self.im_loss(
+                self.box_logits(self.student, x, pseudo), self.im_weight)
         losses.update(self.statistics(cal, bb, teacher, data_samples))
         losses['bimem/kept'] = keep.sum().float() / max(len(keep), 1)
         losses['bimem/boxes_per_image'] = keep.sum().float() / len(

@@ -11,11 +11,17 @@ where N counts the sampled RoIs, a positive RoI i is matched to pseudo box
 j (y_j its fused calibrated label, y_long_j its long-term label), and CE /
 RCE run over the C + 1 logits. With alpha = 1, beta = 0 this is exactly
 mmdet's ``loss_cls``. Box regression (``loss_bbox``) is mmdet's.
+
+``soft_roi_loss`` is the same with a soft target per pseudo box (the
+DINE-style baseline): ``sum_pos softCE(s_i, [t_j, 0])`` over the C + 1
+logits (background probability 0); one-hot targets give mmdet's
+``loss_cls`` again.
 """
 import copy
-from typing import Dict, List, Tuple
+from typing import Dict, List, Sequence, Tuple
 
 import torch
+import torch.nn.functional as F
 from mmdet.models.utils import unpack_gt_instances
 from mmdet.structures.bbox import bbox2roi
 
@@ -37,18 +43,44 @@ def rpn_loss(detector, x: Tuple[torch.Tensor],
     return losses, proposals
 
 
-def _sample(roi_head, x, proposals, data_samples):
-    """Assign and sample RoIs per image; also the matched y_long."""
+def _sample(roi_head, x, proposals, data_samples,
+            fields: Sequence[str] = ('labels_long', )):
+    """Assign and sample RoIs per image; also the ``gt_instances`` fields
+    (e.g. y_long) of the pseudo boxes the positives are matched to."""
     gts, gts_ignore, _ = unpack_gt_instances(data_samples)
-    results, labels_long = [], []
+    results, matched = [], {name: [] for name in fields}
     for i, (props, gt, ignore) in enumerate(zip(proposals, gts, gts_ignore)):
         props.priors = props.pop('bboxes')
         assign = roi_head.bbox_assigner.assign(props, gt, ignore)
         res = roi_head.bbox_sampler.sample(
             assign, props, gt, feats=[level[i][None] for level in x])
         results.append(res)
-        labels_long.append(gt.labels_long[res.pos_assigned_gt_inds])
-    return results, torch.cat(labels_long)
+        for name in fields:
+            matched[name].append(gt[name][res.pos_assigned_gt_inds])
+    return results, {name: torch.cat(v) for name, v in matched.items()}
+
+
+def _roi_forward(detector, x, proposals, data_samples, fields):
+    """Sample, forward and mmdet's losses with the positives' classification
+    left out: ``loss_cls`` (background RoIs, over all N sampled RoIs),
+    ``loss_bbox``, ``acc``; also the positives' (P, C + 1) logits, (P,)
+    labels, matched ``fields`` and N."""
+    roi_head = detector.roi_head
+    head = roi_head.bbox_head
+    sampled, matched = _sample(roi_head, x, proposals, data_samples, fields)
+    rois = bbox2roi([res.priors for res in sampled])
+    out = roi_head._bbox_forward(x, rois)
+    labels, weights, box_targets, box_weights = head.get_targets(
+        sampled, detector.train_cfg.rcnn)
+    pos = (labels >= 0) & (labels < head.num_classes)
+    # rows of the positives follow the images' pos_assigned_gt_inds order
+    n_all = (weights > 0).sum().clamp_min(1).float()
+    neg_weights = torch.where(pos, torch.zeros_like(weights), weights)
+    n_neg = (neg_weights > 0).sum().float()
+    losses = head.loss(out['cls_score'], out['bbox_pred'], rois, labels,
+                       neg_weights, box_targets, box_weights)
+    losses['loss_cls'] = losses['loss_cls'] * n_neg.clamp_min(1) / n_all
+    return losses, out['cls_score'][pos], labels[pos], matched, n_all
 
 
 def roi_loss(detector, x: Tuple[torch.Tensor], proposals: List,
@@ -67,23 +99,37 @@ def roi_loss(detector, x: Tuple[torch.Tensor], proposals: List,
         ``loss_bimem_rce`` (positive RoIs; the three sum to L_cls above),
         ``loss_bbox`` and ``acc``.
     """
-    roi_head = detector.roi_head
-    head = roi_head.bbox_head
-    sampled, y_long = _sample(roi_head, x, proposals, data_samples)
-    rois = bbox2roi([res.priors for res in sampled])
-    out = roi_head._bbox_forward(x, rois)
-    labels, weights, box_targets, box_weights = head.get_targets(
-        sampled, detector.train_cfg.rcnn)
-    pos = (labels >= 0) & (labels < head.num_classes)
-    # rows of the positives follow the images' pos_assigned_gt_inds order
-    n_all = (weights > 0).sum().clamp_min(1).float()
-    neg_weights = torch.where(pos, torch.zeros_like(weights), weights)
-    n_neg = (neg_weights > 0).sum().float()
-    losses = head.loss(out['cls_score'], out['bbox_pred'], rois, labels,
-                       neg_weights, box_targets, box_weights)
-    losses['loss_cls'] = losses['loss_cls'] * n_neg.clamp_min(1) / n_all
-    sym = loss_fn(out['cls_score'][pos], labels[pos], y_long)
-    n_pos = (labels[pos] != loss_fn.ignore_index).sum().float()
+    losses, scores, labels, matched, n_all = _roi_forward(
+        detector, x, proposals, data_samples, ('labels_long', ))
+    sym = loss_fn(scores, labels, matched['labels_long'])
+    n_pos = (labels != loss_fn.ignore_index).sum().float()
     losses['loss_bimem_ce'] = sym['loss_ce'] * n_pos / n_all
     losses['loss_bimem_rce'] = sym['loss_rce'] * n_pos / n_all
+    return losses
+
+
+def soft_roi_loss(detector, x: Tuple[torch.Tensor], proposals: List,
+                  data_samples, key: str = 'soft_targets'
+                  ) -> Dict[str, torch.Tensor]:
+    """RoI losses with the positives distilled towards soft targets.
+
+    Args:
+        detector, x, proposals: as :func:`roi_loss`.
+        data_samples: ``gt_instances`` with the pseudo boxes, their
+            ``labels`` (the class of the box regression) and ``key``:
+            (B_i, C) foreground distributions.
+        key: the field of the soft targets.
+
+    Returns:
+        ``loss_cls`` (background RoIs), ``loss_kd`` (positive RoIs: soft
+        cross entropy to ``[t_j, 0]`` over the C + 1 logits; with
+        ``loss_cls`` it sums to ``1/N sum_i`` over the N sampled RoIs),
+        ``loss_bbox`` and ``acc``.
+    """
+    losses, scores, _, matched, n_all = _roi_forward(
+        detector, x, proposals, data_samples, (key, ))
+    targets = matched[key].float()
+    targets = torch.cat([targets, targets.new_zeros(len(targets), 1)], 1)
+    per_roi = -(targets * F.log_softmax(scores.float(), 1)).sum(1)
+    losses['loss_kd'] = per_roi.sum() / n_all
     return losses

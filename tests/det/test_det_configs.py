@@ -17,7 +17,7 @@ CONFIGS = sorted(p for p in glob.glob(osp.join(REPO, 'configs/det/*/*.py'))
 def test_all_stages_have_configs():
     names = {osp.relpath(p, osp.join(REPO, 'configs/det')) for p in CONFIGS}
     for stage in ('blackbox_scenes', 'warmup_scenes', 'bimem_scenes',
-                  'oracle_scenes'):
+                  'oracle_scenes', 'dine_scenes', 'bimem_plus_scenes'):
         assert f'digits/{stage}.py' in names
     for stage in ('source_only_cityscapes', 'warmup_foggy', 'bimem_foggy',
                   'oracle_foggy'):
@@ -51,6 +51,15 @@ def test_config_builds(path):
         assert cfg.memory_init_dataloader.dataset.pipeline[1 if 'foggy' in
                                                            name else 0][
             'type'] == 'bimem_mm.LoadBlackBoxBoxes'
+        assert type(model).__name__ == ('DINEDetector' if name.startswith(
+            'dine') else 'BiMemDetector')
+    if name.startswith('dine'):
+        assert model.dine_cfg['momentum'] == 0.6 and not model.uses_memory
+        assert model.dine_cfg['im_weight'] == 1.0
+    if name.startswith('bimem_plus'):
+        assert model.im_weight == 1.0 and model.refiner.temperature == 10.0
+    elif name.startswith('bimem'):
+        assert model.im_weight == 0.0
 
 
 def test_default_preprocessor_is_mmdets():

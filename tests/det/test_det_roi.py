@@ -9,7 +9,7 @@ from mmengine.dataset import pseudo_collate
 from mmengine.registry import init_default_scope
 
 from bimem_mm.det.roi_features import roi_box_features
-from bimem_mm.det.roi_loss import roi_loss, rpn_loss
+from bimem_mm.det.roi_loss import roi_loss, rpn_loss, soft_roi_loss
 from bimem_mm.models import BiMemLoss
 from bimem_mm.registry import MODELS
 
@@ -80,6 +80,34 @@ def test_roi_loss_reduces_to_mmdet_with_alpha1_beta0(wrapper, batch):
     rce = roi_loss(det, x, copy.deepcopy(proposals), samples,
                    BiMemLoss(alpha=0.1, beta=1.0))['loss_bimem_rce']
     assert rce > 0 and rce.requires_grad
+
+
+def test_soft_roi_loss_reduces_to_mmdet_with_one_hot_targets(wrapper,
+                                                             batch):
+    det = wrapper.student
+    samples = batch['data_samples']
+    for s in samples:    # the labelled boxes, their labels one-hot
+        s.gt_instances.soft_targets = torch.nn.functional.one_hot(
+            s.gt_instances.labels, 10).float()
+    x = det.extract_feat(batch['inputs'])
+    _, proposals = rpn_loss(det, x, samples)
+    torch.manual_seed(1)
+    ours = soft_roi_loss(det, x, copy.deepcopy(proposals), samples)
+    torch.manual_seed(1)
+    ref = det.roi_head.loss(x, copy.deepcopy(proposals), samples)
+    torch.testing.assert_close(ours['loss_cls'] + ours['loss_kd'],
+                               ref['loss_cls'])
+    torch.testing.assert_close(ours['loss_bbox'], ref['loss_bbox'])
+    assert ours['loss_kd'] > 0
+    # a soft target: the positives' part changes, the background's not
+    for s in samples:
+        s.gt_instances.soft_targets = torch.full(
+            (len(s.gt_instances), 10), 0.1)
+    torch.manual_seed(1)
+    soft = soft_roi_loss(det, x, copy.deepcopy(proposals), samples)
+    torch.testing.assert_close(soft['loss_cls'], ours['loss_cls'])
+    assert soft['loss_kd'].requires_grad
+    assert not torch.allclose(soft['loss_kd'], ours['loss_kd'])
 
 
 def test_box_probs_detector_predicts_as_mmdet(data):
