@@ -11,9 +11,12 @@ Each stage (black box training, its predictions on the target set,
 warm-up, long-term memory initialisation, BiMem, evaluation) runs the
 same command a user would (tools/*.py) with logs in ``OUT/<task>/<pair>/
 seed<k>/logs``; finished stages are skipped on a rerun. Writes
-``OUT/results.csv`` (task, pair, method, metric, value, seed, config) and
-``OUT/results.md``, and prints the table. Target labels are read only by
-the evaluation; every reported model is the last iterate.
+``OUT/results.csv`` (task, pair, method, metric, value, seed, config),
+``OUT/results.md``, ``OUT/results.png`` and, per memory run, a memory
+behaviour plot ``OUT/<task>/<pair>/seed<k>/memory_<method>.png``, and
+prints the table. Target labels are read only by the evaluation (and, with
+``--analysis``, by the pseudo-label accuracy logging); every reported model
+is the last iterate.
 """
 import argparse
 import os.path as osp
@@ -22,7 +25,7 @@ import time
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
-from bimem_mm.benchmark import report, stages  # noqa: E402
+from bimem_mm.benchmark import plots, report, stages  # noqa: E402
 from bimem_mm.benchmark.cls import ClsRecipe  # noqa: E402
 from bimem_mm.benchmark.det import DetRecipe  # noqa: E402
 from bimem_mm.benchmark.seg import SegRecipe  # noqa: E402
@@ -48,8 +51,9 @@ def parse_args(argv=None):
     parser.add_argument('--data-dir', default='../shared/data/digits',
                         help='folder of usps.npz and mnist.npz '
                         '(--suite digits)')
-    parser.add_argument('--iters', type=int, default=1000,
-                        help='training iterations of every stage')
+    parser.add_argument('--iters', type=int, default=None,
+                        help='training iterations of every stage (default: '
+                        "each task's, fewer in --suite demo)")
     parser.add_argument('--method-options', action='append', default=[],
                         metavar='METHOD:KEY=VAL[,KEY=VAL]',
                         help='extra --cfg-options for one method, e.g. '
@@ -102,6 +106,23 @@ def pairs_of(args):
     return [('usps->mnist', usps, mnist), ('mnist->usps', mnist, usps)]
 
 
+def plot_memories(recipe, methods, task, pair, seed):
+    """A memory-behaviour plot for each method that trained with the
+    memories; returns the paths written."""
+    out = []
+    for method in methods:
+        if method in ('black_box', 'warmup', 'oracle') + recipe.no_memory:
+            continue
+        scalars = plots.find_scalars(recipe.path(method))
+        if scalars is None:
+            continue
+        path = recipe.path(f'memory_{method}.png')
+        plots.plot_memory(scalars, path, f'{task} {pair} seed {seed}: '
+                          f'{method}')
+        out.append(path)
+    return out
+
+
 def main(argv=None):
     args = parse_args(argv)
     tasks = [t.strip() for t in args.tasks.split(',') if t.strip()]
@@ -123,7 +144,10 @@ def main(argv=None):
                                f'seed{seed}')
                 print(f'[{time.time() - start:6.0f}s] {task} {pair} '
                       f'seed {seed}: {", ".join(methods)}', flush=True)
-                recipe = recipe_cls(source, target, out, seed, args.iters,
+                iters = args.iters or (recipe_cls.demo_iters
+                                       if args.suite == 'demo' else
+                                       recipe_cls.default_iters)
+                recipe = recipe_cls(source, target, out, seed, iters,
                                     method_options(args.method_options),
                                     args.analysis)
                 try:
@@ -135,11 +159,14 @@ def main(argv=None):
                         task=task, pair=pair, method=method,
                         metric=recipe.metric[0], value=f'{value:.2f}',
                         seed=seed, config=recipe.config(method)))
-                    print(f'  {method:>12s} {recipe.metric[0]} {value:.2f}')
+                    print(f'  {method:>14s} {recipe.metric[0]} {value:.2f}')
                 report.write_rows(csv_path, rows)
+                plot_memories(recipe, results, task, pair, seed)
     table = report.markdown(rows)
     report.write_atomic(osp.join(args.out, 'results.md'), table)
-    print(f'\n{table}\nresults: {csv_path} ({time.time() - start:.0f}s)')
+    plots.plot_results(rows, osp.join(args.out, 'results.png'))
+    print(f'\n{table}\nresults: {csv_path}, results.md, results.png '
+          f'({time.time() - start:.0f}s)')
 
 
 if __name__ == '__main__':

@@ -9,7 +9,7 @@ initialisation -> adaptation -> evaluation of the last iterate.
 import os
 import os.path as osp
 from contextlib import contextmanager
-from typing import Dict, List
+from typing import Dict, List, Optional
 
 from . import stages
 
@@ -51,12 +51,15 @@ class Recipe:
     analysis_options: List[str] = []
     predict_args: List[str] = []  # extra tools/predict_blackbox.py args
     threads = None                # OMP_NUM_THREADS for the stages
+    default_iters = 1000          # iterations of every training stage
+    demo_iters = 1000             # the same in ``--suite demo`` (2 CPUs)
 
     def __init__(self, source: str, target: str, out: str, seed: int,
-                 iters: int = 1000, method_options=None,
+                 iters: Optional[int] = None, method_options=None,
                  analysis: bool = False):
         self.source, self.target = source, target
-        self.out, self.seed, self.iters = out, seed, iters
+        self.out, self.seed = out, seed
+        self.iters = iters or self.default_iters
         self.store = osp.join(out, 'blackbox_store')
         self.method_options = method_options or {}
         self.analysis = analysis
@@ -71,10 +74,14 @@ class Recipe:
 
     # --- cfg-options ----------------------------------------------------
     @staticmethod
-    def iteration_options(n: int) -> List[str]:
-        return [f'train_cfg.max_iters={n}', f'train_cfg.val_interval={n}',
-                f'default_hooks.checkpoint.interval={n}',
-                f'param_scheduler.0.end={n}']
+    def scheduler_options(n: int) -> List[str]:
+        """cfg-options fitting the LR schedule to ``n`` iterations."""
+        return [f'param_scheduler.0.end={n}']
+
+    def iteration_options(self, n: int) -> List[str]:
+        return ([f'train_cfg.max_iters={n}', f'train_cfg.val_interval={n}',
+                 f'default_hooks.checkpoint.interval={n}']
+                + self.scheduler_options(n))
 
     def config(self, method: str) -> str:
         return self.configs[self.variants.get(method, (method, ))[0]]
@@ -101,13 +108,15 @@ class Recipe:
         return stages.train(self.config(method), self.path(name),
                             self.options(method) + list(extra)
                             + self.iteration_options(iters),
-                            self.path('logs', f'train_{name}.log'), iters)
+                            self.path('logs', f'train_{name}.log'), iters,
+                            f'train {name}')
 
     def evaluate(self, method: str, ckpt: str) -> float:
         metrics = stages.test(self.config(method), ckpt,
                               self.path(method, 'test'),
                               self.options(method),
-                              self.path('logs', f'test_{method}.log'))
+                              self.path('logs', f'test_{method}.log'),
+                              f'test {method}')
         return self.metric_scale * float(metrics[self.metric[1]])
 
     def predict_store(self, bb_ckpt: str) -> None:
@@ -118,14 +127,15 @@ class Recipe:
              '--checkpoint', bb_ckpt] + list(self.predict_args)
             + ['--cfg-options'] + self.data_options('target'),
             self.path('logs', 'predict_blackbox.log'),
-            osp.join(self.store, 'manifest.json'))
+            osp.join(self.store, 'manifest.json'), 'black-box predictions')
 
     def init_memory(self, method: str, start_ckpt: str) -> str:
         out = self.path(method, 'memory_init.pth')
         stages.run_tool(
             'init_memory.py', [self.config(method), start_ckpt, '--out', out,
                                '--cfg-options'] + self.options(method),
-            self.path('logs', f'init_memory_{method}.log'), out)
+            self.path('logs', f'init_memory_{method}.log'), out,
+            f'init memory {method}')
         return out
 
     def run(self, methods) -> Dict[str, float]:

@@ -11,13 +11,13 @@ from .recipe import Recipe
 CONFIGS = {
     'black_box': 'configs/seg/digits/blackbox_scenes.py',
     'warmup': 'configs/seg/digits/warmup_scenes.py',
+    'dine': 'configs/seg/digits/dine_scenes.py',
     'bimem': 'configs/seg/digits/bimem_scenes.py',
+    'bimem_plus': 'configs/seg/digits/bimem_plus_scenes.py',
     'oracle': 'configs/seg/digits/oracle_scenes.py',
 }
-METHODS = ('black_box', 'warmup', 'bimem', 'oracle')
-# a segmentation iteration costs several classification ones (64x64 scenes,
-# a dense head): each stage runs this fraction of --iters
-ITER_SCALE = 0.6
+METHODS = ('black_box', 'warmup', 'dine', 'bimem', 'bimem_no_short',
+           'bimem_no_long', 'bimem_plus', 'oracle')
 # opt-in analysis: the training scenes carry their label maps, used only to
 # log pseudo-label accuracy (never in a loss)
 ANALYSIS = ['train_dataloader.dataset.with_label=True',
@@ -36,16 +36,18 @@ class SegRecipe(Recipe):
     configs = CONFIGS
     methods = METHODS
     metric = ('mIoU', 'mIoU')
-    analysis_methods = ('warmup', 'bimem')
+    analysis_methods = ('warmup', 'dine', 'bimem', 'bimem_plus')
     analysis_options = ANALYSIS
     # top-3 per pixel at full resolution: 64x64 scenes are too small to
     # downscale (docs/segmentation.md; tools/benchmarks/store_size.py)
     predict_args = ['--mode', 'topk', '--k', '3', '--batch-size', '50']
 
-    def __init__(self, source: str, target: str, out: str, seed: int,
-                 iters: int = 1000, *args, **kwargs):
-        super().__init__(source, target, out, seed,
-                         max(1, round(iters * ITER_SCALE)), *args, **kwargs)
+    # a segmentation iteration costs several classification ones (64x64
+    # scenes, a dense head)
+    default_iters = 600
+
+    def __init__(self, source: str, target: str, *args, **kwargs):
+        super().__init__(source, target, *args, **kwargs)
         self.src_crop, self.tgt_crop = auto_crop(source), auto_crop(target)
 
     def data_options(self, role: str) -> List[str]:

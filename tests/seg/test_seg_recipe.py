@@ -1,8 +1,11 @@
 """The seg benchmark recipe: which data each method may read."""
+import os.path as osp
+
 import numpy as np
 import pytest
 
-from bimem_mm.benchmark.seg import ITER_SCALE, SegRecipe
+from bimem_mm.benchmark.seg import SegRecipe
+from bimem_mm.benchmark.stages import REPO
 
 
 @pytest.fixture
@@ -18,9 +21,14 @@ def pair(tmp_path):
 def test_seg_recipe_options(pair):
     src, tgt, out = pair
     recipe = SegRecipe(src, tgt, out, seed=2, iters=100)
-    assert recipe.iters == round(100 * ITER_SCALE)
+    assert recipe.iters == 100
+    assert SegRecipe(src, tgt, out, seed=2).iters == SegRecipe.default_iters
     assert recipe.metric == ('mIoU', 'mIoU')
-    assert set(recipe.methods) == {'black_box', 'warmup', 'bimem', 'oracle'}
+    assert set(recipe.methods) == {'black_box', 'warmup', 'dine', 'bimem',
+                                  'bimem_no_short', 'bimem_no_long',
+                                  'bimem_plus', 'oracle'}
+    for method in recipe.methods:
+        assert osp.isfile(osp.join(REPO, recipe.config(method)))
     bb = recipe.options('black_box')
     assert f'train_dataloader.dataset.npz_file={src}' in bb
     assert 'train_dataloader.dataset.crop=None' in bb
