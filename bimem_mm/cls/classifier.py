@@ -1,6 +1,7 @@
 """BiMem around an mmpretrain ``ImageClassifier``: a unit is an image."""
 import torch
 
+from ..core.dine import mixup_consistency
 from ..models.teacher_student import BiMemTeacherStudent, Units
 from ..registry import MODELS
 
@@ -42,6 +43,14 @@ class BiMemClassifier(BiMemTeacherStudent):
         z = feats[-1] if isinstance(feats, (tuple, list)) else feats
         groups = torch.arange(len(z), device=z.device)
         return Units(z.flatten(1), logits, groups)
+
+    def mixup_loss(self, inputs, units: Units) -> torch.Tensor:
+        """The student on a mix of two images should predict the same mix
+        of their (detached) predictions."""
+        probs = torch.softmax(units.logits.detach().float(), 1)
+        return mixup_consistency(
+            lambda x: self.student.head(self.student.extract_feat(x)),
+            inputs, probs, self.mix_alpha)
 
     def black_box(self, data_samples, units: Units) -> torch.Tensor:
         return _stack_field(data_samples, 'bb_probs').to(

@@ -66,6 +66,9 @@ class BiMemDetector(BiMemTeacherStudent):
                  drop_thr: float = 0.0, min_box_size: float = 1.0,
                  **kwargs):
         super().__init__(*args, **kwargs)
+        if self.mix_weight:
+            raise TypeError('BiMemDetector has no mixup (the boxes of two '
+                            'images do not mix): set mix_weight=0')
         self.pseudo_score_thr, self.drop_thr = pseudo_score_thr, drop_thr
         self.min_box_size = min_box_size
         self.num_classes = classifier_of(self.student).num_classes

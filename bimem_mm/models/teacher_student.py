@@ -13,7 +13,12 @@ import torch.nn.functional as F
 from mmengine.model import BaseModel
 
 from ..core import Calibration, hard_labels
-from ..core.dine import information_maximization
+from ..core.dine import (
+    black_box_share,
+    dine_targets,
+    information_maximization,
+)
+from ..core.distributed import all_reduce_sum
 from ..registry import MODELS
 
 STAGES = ('warmup', 'bimem')
@@ -52,6 +57,17 @@ class BiMemTeacherStudent(BaseModel):
         ignore_index: label of ignored units.
         im_weight: weight of an information-maximisation term on the
             student's units (0: the faithful BiMem loss; ``bimem_plus``).
+        mix_weight: weight of a mixup-consistency term (0: faithful;
+            ``bimem_plus``; tasks that implement :meth:`mixup_loss`).
+        mix_alpha: Beta(alpha, alpha) of the mixup coefficient.
+        adaptive_source: None (faithful: the memories calibrate the black
+            box's distribution) or ``dict(momentum=0.6)``: they calibrate
+            ``w * p_bb + (1 - w) * p_teacher`` with ``w = momentum **
+            epochs`` (DINE's adaptive soft label, table-free) so the pseudo
+            labels follow the adapted model as training goes on
+            (``bimem_plus``). The training set size comes from
+            ``BiMemHook`` (or ``num_samples``); the samples seen are a
+            buffer, saved with the checkpoint.
         data_preprocessor: defaults to the wrapped model's.
     """
 
@@ -62,6 +78,8 @@ class BiMemTeacherStudent(BaseModel):
                  stage: str = 'bimem', warmup_threshold: float = 0.0,
                  predict_on: str = 'student', teacher_train_mode: bool = True,
                  ignore_index: int = 255, im_weight: float = 0.0,
+                 mix_weight: float = 0.0, mix_alpha: float = 0.3,
+                 adaptive_source: Optional[dict] = None,
                  data_preprocessor: Optional[dict] = None, init_cfg=None):
         if stage not in STAGES:
             raise ValueError(f'stage must be one of {STAGES}, got {stage!r}')
@@ -91,6 +109,29 @@ class BiMemTeacherStudent(BaseModel):
         self.teacher_train_mode = teacher_train_mode
         self.ignore_index = ignore_index
         self.im_weight = im_weight
+        self.mix_weight, self.mix_alpha = mix_weight, mix_alpha
+        self.adaptive_source = self._adaptive_source_cfg(adaptive_source)
+
+    def _adaptive_source_cfg(self, cfg: Optional[dict]) -> Optional[dict]:
+        if cfg is None:
+            return None
+        out = dict(momentum=0.6, num_samples=None)
+        unknown = set(cfg) - set(out)
+        if unknown:
+            raise TypeError(f'adaptive_source: unknown options '
+                            f'{sorted(unknown)}; known: {sorted(out)}')
+        out.update(cfg)
+        if not 0.0 <= out['momentum'] <= 1.0:
+            raise ValueError(f'adaptive_source.momentum must be in [0, 1], '
+                             f'got {out["momentum"]}')
+        self.source_num_samples = out['num_samples']
+        self.register_buffer('source_samples_seen',
+                             torch.zeros((), dtype=torch.long))
+        return out
+
+    def prepare_for_dataset(self, num_samples: int) -> None:
+        """Told the training set size by ``BiMemHook`` before training."""
+        self.source_num_samples = int(num_samples)
 
     # --- what a task adapter provides ----------------------------------
     def model_dims(self, model):
@@ -151,18 +192,55 @@ class BiMemTeacherStudent(BaseModel):
                 student.logits[student.valid]
             losses['loss_im'] = self.im_weight * information_maximization(
                 logits)
+        if self.mix_weight:
+            losses['loss_mix'] = self.mix_weight * self.mixup_loss(inputs,
+                                                                   student)
         losses.update(self.statistics(cal, bb, teacher, data_samples))
         return losses
+
+    def mixup_loss(self, inputs, units: Units) -> torch.Tensor:
+        """Mixup consistency of the student on a batch whose units are
+        ``units`` (the task adapter says how images and units mix)."""
+        raise NotImplementedError(f'{type(self).__name__} has no mixup: '
+                                  'set mix_weight=0')
 
     @torch.no_grad()
     def refine(self, inputs, data_samples):
         """Teacher units, black-box distribution and calibrated labels."""
         teacher = self.units(self.teacher, inputs, data_samples)
         bb = self.black_box(data_samples, teacher)
-        cal = self.refiner.refine(teacher.features,
-                                  torch.softmax(teacher.logits.float(), 1),
-                                  bb, teacher.groups, teacher.valid)
+        probs = torch.softmax(teacher.logits.float(), 1)
+        cal = self.refiner.refine(
+            teacher.features, probs,
+            self.source_distribution(bb, probs, len(data_samples)),
+            teacher.groups, teacher.valid)
         return teacher, bb, cal
+
+    def source_share(self) -> float:
+        """The black box's share w of the calibrated distribution (1 for
+        the faithful method)."""
+        if self.adaptive_source is None:
+            return 1.0
+        if not self.source_num_samples:
+            raise RuntimeError('adaptive_source needs num_samples or '
+                               'BiMemHook to know the training set size')
+        return black_box_share(self.adaptive_source['momentum'],
+                               int(self.source_samples_seen),
+                               self.source_num_samples)
+
+    @torch.no_grad()
+    def source_distribution(self, bb: torch.Tensor, teacher_probs:
+                            torch.Tensor, batch_size: int) -> torch.Tensor:
+        """What the memories calibrate: the black box's distribution, or
+        with ``adaptive_source`` ``w * p_bb + (1 - w) * p_teacher``
+        (counts the batch's samples as seen)."""
+        if self.adaptive_source is None:
+            return bb
+        share = self._last_share = self.source_share()
+        seen = torch.tensor(batch_size, dtype=torch.long,
+                            device=self.source_samples_seen.device)
+        self.source_samples_seen += all_reduce_sum(seen)
+        return dine_targets(bb, teacher_probs, share)
 
     def masked(self, labels: torch.Tensor, units: Units) -> torch.Tensor:
         """Labels with invalid units set to ``ignore_index``."""
@@ -187,6 +265,9 @@ class BiMemTeacherStudent(BaseModel):
         n = keep.sum().clamp_min(1).float()
         bb_labels = bb.argmax(1)
         stats = {f'bimem/{k}': v for k, v in self.refiner.statistics().items()}
+        if self.adaptive_source is not None:
+            stats['bimem/source_share'] = bb.new_tensor(
+                getattr(self, '_last_share', self.source_share()))
         # share of the black box's labels that calibration kept / changed
         stats['bimem/bb_agree'] = ((cal.labels == bb_labels) & keep
                                    ).sum() / n

@@ -5,7 +5,6 @@ import torch
 
 from ..core.dine import (
     information_maximization,
-    mixup_consistency,
     soft_cross_entropy,
 )
 from ..models.dine import DINETargetMixin
@@ -66,14 +65,8 @@ class DINESegmentor(DINETargetMixin, BiMemSegmentor):
             losses['loss_im'] = cfg['im_weight'] * information_maximization(
                 logits)
         if cfg['mix_weight']:
-            b, c = inputs.shape[0], student.logits.shape[1]
-            h, w = self._grid[1]
-            probs = torch.softmax(student.logits.detach().float(), 1).view(
-                b, h, w, c).permute(0, 3, 1, 2)
-            losses['loss_mix'] = cfg['mix_weight'] * mixup_consistency(
-                lambda x: self.head_maps(self.student, x)[0], inputs, probs,
-                cfg['mix_alpha'],
-                valid=None if valid is None else valid.view(b, h, w))
+            losses['loss_mix'] = cfg['mix_weight'] * self.pixel_mixup(
+                inputs, student, cfg['mix_alpha'])
         losses.update(self.dine_statistics(student.logits.detach(), bb,
                                            targets, share, student,
                                            data_samples))

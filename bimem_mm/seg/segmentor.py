@@ -13,6 +13,7 @@ import torch
 import torch.nn.functional as F
 from mmseg.utils import stack_batch
 
+from ..core.dine import mixup_consistency
 from ..models.teacher_student import BiMemTeacherStudent, Units
 from ..registry import MODELS
 from .maps import RESIZE_MODES, align_to_view, black_box_grid, labels_grid
@@ -134,6 +135,23 @@ class BiMemSegmentor(BiMemTeacherStudent):
             teacher_in.shape[-2:], input_hw, grid_hw)
         c = logits.shape[1]
         return maps[:, :c], maps[:, c:], valid
+
+    # --- mixup ------------------------------------------------------------
+    def pixel_mixup(self, inputs, units: Units, alpha: float) -> torch.Tensor:
+        """Pixel-aligned mixup consistency: the student's maps on a mix of
+        two images should be the same mix of their (detached) maps; a unit
+        counts only where it is valid in both images."""
+        b, c = inputs.shape[0], units.logits.shape[1]
+        h, w = self._grid[1]
+        probs = torch.softmax(units.logits.detach().float(), 1).view(
+            b, h, w, c).permute(0, 3, 1, 2)
+        return mixup_consistency(
+            lambda x: self.head_maps(self.student, x)[0], inputs, probs,
+            alpha, valid=None if units.valid is None else
+            units.valid.view(b, h, w))
+
+    def mixup_loss(self, inputs, units: Units) -> torch.Tensor:
+        return self.pixel_mixup(inputs, units, self.mix_alpha)
 
     # --- black box and analysis -----------------------------------------
     def black_box(self, data_samples, units: Units) -> torch.Tensor:

@@ -1,0 +1,118 @@
+"""bimem_plus options of the BiMem wrapper: the adaptive source
+distribution the memories calibrate, and the mixup term."""
+import pytest
+import torch
+from mmpretrain.structures import DataSample
+
+import bimem_mm.cls  # noqa: F401  (registers the classifier)
+import bimem_mm.det  # noqa: F401
+from bimem_mm.registry import MODELS
+
+NUM_CLASSES, BATCH = 10, 8
+NET = dict(type='mmpretrain.ImageClassifier',
+           backbone=dict(type='bimem_mm.SmallConvNet', in_channels=1,
+                         channels=(8, 16, 16), downsample=(False, True,
+                                                            True)),
+           neck=dict(type='mmpretrain.GlobalAveragePooling'),
+           head=dict(type='mmpretrain.LinearClsHead',
+                     num_classes=NUM_CLASSES,
+                     in_channels=16))
+
+
+def build(**kwargs):
+    torch.manual_seed(0)
+    return MODELS.build(dict(
+        type='bimem_mm.BiMemClassifier', model=NET,
+        refiner=dict(type='bimem_mm.BiMemRefiner', queue_length=64,
+                     units_per_group=1, min_units_long=1,
+                     min_units_short=1),
+        stage='bimem', **kwargs))
+
+
+def batch(seed=0):
+    g = torch.Generator().manual_seed(seed)
+    inputs = torch.randn(BATCH, 1, 16, 16, generator=g)
+    samples = []
+    for i in range(BATCH):
+        sample = DataSample()
+        probs = torch.softmax(3 * torch.randn(NUM_CLASSES, generator=g), 0)
+        sample.set_field(probs, 'bb_probs')
+        samples.append(sample)
+    return inputs, samples
+
+
+def init_memory(model, inputs, samples):
+    model.init_memory_step(dict(inputs=inputs, data_samples=samples))
+    model.refiner.finalize_init()
+
+
+def test_faithful_model_calibrates_the_black_box_itself():
+    model = build()
+    assert 'source_samples_seen' not in model.state_dict()
+    bb, teacher = torch.eye(NUM_CLASSES)[:2], torch.full((2, NUM_CLASSES),
+                                                         0.1)
+    assert model.source_distribution(bb, teacher, 2) is bb
+    assert model.source_share() == 1.0
+
+
+def test_adaptive_source_moves_from_black_box_to_teacher():
+    model = build(adaptive_source=dict(momentum=0.5, num_samples=16))
+    assert 'source_samples_seen' in model.state_dict()   # resumes with it
+    bb = torch.eye(NUM_CLASSES)[:BATCH]
+    teacher = torch.full((BATCH, NUM_CLASSES), 1 / NUM_CLASSES)
+    first = model.source_distribution(bb, teacher, BATCH)
+    assert torch.equal(first, bb)                    # epoch 0: w = 1
+    assert int(model.source_samples_seen) == BATCH
+    second = model.source_distribution(bb, teacher, BATCH)   # half an epoch
+    w = 0.5 ** 0.5
+    assert torch.allclose(second, w * bb + (1 - w) * teacher)
+    assert torch.allclose(second.sum(1), torch.ones(BATCH))
+    with pytest.raises(TypeError, match='unknown options'):
+        build(adaptive_source=dict(gamma=0.5))
+
+
+def test_refine_calibrates_the_adaptive_distribution(monkeypatch):
+    model = build(adaptive_source=dict(momentum=0.5, num_samples=BATCH))
+    inputs, samples = batch()
+    init_memory(model, inputs, samples)
+    seen = []
+    original = model.refiner.refine
+
+    def spy(features, probs, p_src, *args):
+        seen.append(p_src.clone())
+        return original(features, probs, p_src, *args)
+    monkeypatch.setattr(model.refiner, 'refine', spy)
+    model.refine(inputs, samples)       # w = 1: the black box
+    model.refine(inputs, samples)       # one epoch seen: w = 0.5
+    bb = torch.stack([s.bb_probs for s in samples])
+    assert torch.allclose(seen[0], bb)
+    with torch.no_grad():
+        teacher = torch.softmax(model.teacher.head(
+            model.teacher.extract_feat(inputs)), 1)
+    assert torch.allclose(seen[1], 0.5 * bb + 0.5 * teacher, atol=1e-6)
+    stats = model.loss(inputs, samples)
+    assert stats['bimem/source_share'] == pytest.approx(0.25)
+
+
+def test_mixup_term_trains_the_student():
+    inputs, samples = batch(1)
+    plain = build()
+    init_memory(plain, inputs, samples)
+    assert 'loss_mix' not in plain.loss(inputs, samples)
+    model = build(mix_weight=1.0, im_weight=1.0)
+    init_memory(model, inputs, samples)
+    losses = model.loss(inputs, samples)
+    assert torch.isfinite(losses['loss_mix']) and losses['loss_mix'] > 0
+    losses['loss_mix'].backward()
+    grad = model.student.head.fc.weight.grad
+    assert grad is not None and grad.abs().sum() > 0
+
+
+def test_detector_refuses_mixup():
+    from mmengine.config import Config
+    from mmengine.registry import DefaultScope
+    cfg = Config.fromfile('configs/det/digits/bimem_scenes.py')
+    cfg.model.mix_weight = 1.0
+    with DefaultScope.overwrite_default_scope('mmdet'):
+        with pytest.raises(TypeError, match='no mixup'):
+            MODELS.build(cfg.model)
