@@ -19,9 +19,11 @@ prints the table. Target labels are read only by the evaluation (and, with
 is the last iterate.
 """
 import argparse
+import os
 import os.path as osp
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
@@ -41,7 +43,7 @@ def parse_args(argv=None):
     src.add_argument('--pair', action='append',
                      help='SRC.npz:TGT.npz (repeatable)')
     parser.add_argument('--out', default='work_dirs/benchmark')
-    parser.add_argument('--tasks', default='cls',
+    parser.add_argument('--tasks', default=','.join(RECIPES),
                         help='comma-separated subset of: '
                         + ','.join(RECIPES))
     parser.add_argument('--methods', default=None,
@@ -51,6 +53,10 @@ def parse_args(argv=None):
     parser.add_argument('--data-dir', default='../shared/data/digits',
                         help='folder of usps.npz and mnist.npz '
                         '(--suite digits)')
+    parser.add_argument('--jobs', type=int, default=None,
+                        help='task x pair x seed runs in parallel (default: '
+                        'the CPU count in --suite demo, else 1); the cores '
+                        'are split between them')
     parser.add_argument('--iters', type=int, default=None,
                         help='training iterations of every stage (default: '
                         "each task's, fewer in --suite demo)")
@@ -65,6 +71,8 @@ def parse_args(argv=None):
     args = parser.parse_args(argv)
     if args.suite is None and not args.pair:
         args.suite = 'demo'
+    if args.jobs is None:
+        args.jobs = (os.cpu_count() or 1) if args.suite == 'demo' else 1
     return args
 
 
@@ -123,6 +131,32 @@ def plot_memories(recipe, methods, task, pair, seed):
     return out
 
 
+def units_of(args, tasks, seeds):
+    """(task, pair, source, target, seed) in running order: the longest
+    task (detection) first, so parallel jobs finish together."""
+    order = sorted(tasks, key=lambda t: ('det', 'seg', 'cls').index(t)
+                   if t in ('det', 'seg', 'cls') else 3)
+    return [(task, pair, source, target, seed) for task in order
+            for pair, source, target in pairs_of(args) for seed in seeds]
+
+
+def run_unit(args, unit, threads):
+    """One task x pair x seed: its recipe and {method: metric}."""
+    task, pair, source, target, seed = unit
+    recipe_cls = RECIPES[task]
+    methods = (args.methods.split(',') if args.methods else
+               list(recipe_cls.methods))
+    iters = args.iters or (recipe_cls.demo_iters if args.suite == 'demo'
+                           else recipe_cls.default_iters)
+    out = osp.join(args.out, task, pair.replace('->', '2'), f'seed{seed}')
+    print(f'{task} {pair} seed {seed}: {", ".join(methods)} '
+          f'({iters} iterations a stage)', flush=True)
+    recipe = recipe_cls(source, target, out, seed, iters,
+                        method_options(args.method_options), args.analysis,
+                        threads)
+    return recipe, recipe.run(methods)
+
+
 def main(argv=None):
     args = parse_args(argv)
     tasks = [t.strip() for t in args.tasks.split(',') if t.strip()]
@@ -131,37 +165,35 @@ def main(argv=None):
             raise SystemExit(f'unknown task {task!r}; available: '
                              f'{", ".join(RECIPES)}')
     seeds = [int(s) for s in args.seeds.split(',')]
+    units = units_of(args, tasks, seeds)
+    jobs = max(1, min(args.jobs or 1, len(units)))
+    # parallel jobs share the cores; their progress prints line by line
+    threads = None if jobs == 1 else max(1, (os.cpu_count() or 1) // jobs)
+    stages.LIVE = stages.LIVE and jobs == 1
     csv_path = osp.join(args.out, 'results.csv')
     rows = report.read_rows(csv_path)
     start = time.time()
-    for task in tasks:
-        recipe_cls = RECIPES[task]
-        methods = (args.methods.split(',') if args.methods else
-                   list(recipe_cls.methods))
-        for pair, source, target in pairs_of(args):
-            for seed in seeds:
-                out = osp.join(args.out, task, pair.replace('->', '2'),
-                               f'seed{seed}')
-                print(f'[{time.time() - start:6.0f}s] {task} {pair} '
-                      f'seed {seed}: {", ".join(methods)}', flush=True)
-                iters = args.iters or (recipe_cls.demo_iters
-                                       if args.suite == 'demo' else
-                                       recipe_cls.default_iters)
-                recipe = recipe_cls(source, target, out, seed, iters,
-                                    method_options(args.method_options),
-                                    args.analysis)
-                try:
-                    results = recipe.run(methods)
-                except stages.StageError as err:
-                    raise SystemExit(f'benchmark stopped: {err}')
-                for method, value in results.items():
-                    rows = report.upsert(rows, dict(
-                        task=task, pair=pair, method=method,
-                        metric=recipe.metric[0], value=f'{value:.2f}',
-                        seed=seed, config=recipe.config(method)))
-                    print(f'  {method:>14s} {recipe.metric[0]} {value:.2f}')
-                report.write_rows(csv_path, rows)
-                plot_memories(recipe, results, task, pair, seed)
+    with ThreadPoolExecutor(jobs) as pool:
+        futures = {pool.submit(run_unit, args, unit, threads): unit
+                   for unit in units}
+        for future in as_completed(futures):
+            task, pair, _, _, seed = futures[future]
+            try:
+                recipe, results = future.result()
+            except stages.StageError as err:
+                for other in futures:
+                    other.cancel()
+                raise SystemExit(f'benchmark stopped: {err}')
+            print(f'[{time.time() - start:6.0f}s] {task} {pair} seed {seed}:',
+                  flush=True)
+            for method, value in results.items():
+                rows = report.upsert(rows, dict(
+                    task=task, pair=pair, method=method,
+                    metric=recipe.metric[0], value=f'{value:.2f}',
+                    seed=seed, config=recipe.config(method)))
+                print(f'  {method:>14s} {recipe.metric[0]} {value:.2f}')
+            report.write_rows(csv_path, rows)
+            plot_memories(recipe, results, task, pair, seed)
     table = report.markdown(rows)
     report.write_atomic(osp.join(args.out, 'results.md'), table)
     plots.plot_results(rows, osp.join(args.out, 'results.png'))

@@ -8,7 +8,6 @@ initialisation -> adaptation -> evaluation of the last iterate.
 """
 import os
 import os.path as osp
-from contextlib import contextmanager
 from typing import Dict, List, Optional
 
 from . import stages
@@ -18,19 +17,6 @@ VARIANTS = {
     'bimem_no_short': ('bimem', ['model.refiner.use_short=False']),
     'bimem_no_long': ('bimem', ['model.refiner.use_long=False']),
 }
-
-
-@contextmanager
-def default_threads(value):
-    """Set OMP_NUM_THREADS for the stages unless the user has set it."""
-    old = os.environ.get('OMP_NUM_THREADS')
-    if value is not None and old is None:
-        os.environ['OMP_NUM_THREADS'] = str(value)
-    try:
-        yield
-    finally:
-        if value is not None and old is None:
-            os.environ.pop('OMP_NUM_THREADS', None)
 
 
 class Recipe:
@@ -56,8 +42,10 @@ class Recipe:
 
     def __init__(self, source: str, target: str, out: str, seed: int,
                  iters: Optional[int] = None, method_options=None,
-                 analysis: bool = False):
+                 analysis: bool = False, threads: Optional[int] = None):
         self.source, self.target = source, target
+        if threads is not None:   # a share of the cores (parallel jobs)
+            self.threads = min(threads, self.threads or threads)
         self.out, self.seed = out, seed
         self.iters = iters or self.default_iters
         self.store = osp.join(out, 'blackbox_store')
@@ -101,6 +89,16 @@ class Recipe:
     def path(self, *parts) -> str:
         return osp.join(self.out, *parts)
 
+    def env(self) -> Dict[str, str]:
+        """Environment of the stages: OMP_NUM_THREADS = ``threads`` unless
+        the user has set it."""
+        if self.threads is None or 'OMP_NUM_THREADS' in os.environ:
+            return {}
+        return {'OMP_NUM_THREADS': str(self.threads)}
+
+    def label(self, text: str) -> str:
+        return f'{self.task} {text}'
+
     def train(self, method: str, extra: List[str] = (), iters: int = None,
               name: str = None) -> str:
         iters = iters or self.iters
@@ -109,14 +107,14 @@ class Recipe:
                             self.options(method) + list(extra)
                             + self.iteration_options(iters),
                             self.path('logs', f'train_{name}.log'), iters,
-                            f'train {name}')
+                            self.label(f'train {name}'), self.env())
 
     def evaluate(self, method: str, ckpt: str) -> float:
         metrics = stages.test(self.config(method), ckpt,
                               self.path(method, 'test'),
                               self.options(method),
                               self.path('logs', f'test_{method}.log'),
-                              f'test {method}')
+                              self.label(f'test {method}'), self.env())
         return self.metric_scale * float(metrics[self.metric[1]])
 
     def predict_store(self, bb_ckpt: str) -> None:
@@ -127,7 +125,8 @@ class Recipe:
              '--checkpoint', bb_ckpt] + list(self.predict_args)
             + ['--cfg-options'] + self.data_options('target'),
             self.path('logs', 'predict_blackbox.log'),
-            osp.join(self.store, 'manifest.json'), 'black-box predictions')
+            osp.join(self.store, 'manifest.json'),
+            self.label('black-box predictions'), self.env())
 
     def init_memory(self, method: str, start_ckpt: str) -> str:
         out = self.path(method, 'memory_init.pth')
@@ -135,7 +134,7 @@ class Recipe:
             'init_memory.py', [self.config(method), start_ckpt, '--out', out,
                                '--cfg-options'] + self.options(method),
             self.path('logs', f'init_memory_{method}.log'), out,
-            f'init memory {method}')
+            self.label(f'init memory {method}'), self.env())
         return out
 
     def run(self, methods) -> Dict[str, float]:
@@ -145,8 +144,7 @@ class Recipe:
         if unknown:
             raise stages.StageError(f'{self.task}: no method {unknown}; '
                                     f'available: {list(self.methods)}')
-        with default_threads(self.threads):
-            return self._run(methods)
+        return self._run(methods)
 
     def _run(self, methods) -> Dict[str, float]:
         results = {}

@@ -10,7 +10,7 @@ import re
 import subprocess
 import sys
 import time
-from typing import List, Optional
+from typing import Dict, List, Optional
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
@@ -35,19 +35,24 @@ def log_progress(log: str) -> str:
     return f'{marks[-1][0]}/{marks[-1][1]}' if marks else ''
 
 
+# redraw the running stage's line in place (a terminal, one job at a time)
+LIVE = sys.stdout.isatty()
+
+
 def _show(line: str, final: bool) -> None:
-    """One progress line: redrawn in place on a terminal, else printed
+    """One progress line: redrawn in place when ``LIVE``, else printed
     once when the stage ends."""
-    if sys.stdout.isatty():
+    if LIVE:
         print(f'\r\033[K{line}', end='\n' if final else '', flush=True)
     elif final:
         print(line, flush=True)
 
 
 def run_tool(tool: str, args: List[str], log: str, done: Optional[str],
-             label: Optional[str] = None) -> float:
+             label: Optional[str] = None,
+             env: Optional[Dict[str, str]] = None) -> float:
     """Run ``python tools/<tool> args`` unless ``done`` exists, showing
-    its progress as ``label``.
+    its progress as ``label``; ``env`` adds environment variables.
 
     Returns:
         seconds spent (0 when skipped).
@@ -63,7 +68,8 @@ def run_tool(tool: str, args: List[str], log: str, done: Optional[str],
         f.flush()
         proc = subprocess.Popen(cmd, stdout=f, stderr=subprocess.STDOUT,
                                 cwd=REPO, env=dict(os.environ,
-                                                   PYTHONPATH=REPO))
+                                                   PYTHONPATH=REPO,
+                                                   **(env or {})))
         while proc.poll() is None:
             _show(f'    {label:<28s} {log_progress(log):>10s} '
                   f'{time.time() - start:5.0f}s', final=False)
@@ -81,20 +87,22 @@ def run_tool(tool: str, args: List[str], log: str, done: Optional[str],
 
 
 def train(config: str, work_dir: str, options: List[str], log: str,
-          max_iters: int, label: Optional[str] = None) -> str:
+          max_iters: int, label: Optional[str] = None,
+          env: Optional[Dict[str, str]] = None) -> str:
     """tools/train.py; returns the last checkpoint (the reported model)."""
     ckpt = osp.join(work_dir, f'iter_{max_iters}.pth')
     run_tool('train.py', [config, '--work-dir', work_dir, '--cfg-options']
-             + options, log, ckpt, label)
+             + options, log, ckpt, label, env)
     return ckpt
 
 
 def test(config: str, checkpoint: str, work_dir: str, options: List[str],
-         log: str, label: Optional[str] = None) -> dict:
+         log: str, label: Optional[str] = None,
+         env: Optional[Dict[str, str]] = None) -> dict:
     """tools/test.py; returns the metrics dict."""
     out = osp.join(work_dir, 'metrics.json')
     run_tool('test.py', [config, checkpoint, '--work-dir', work_dir,
                          '--metrics-out', out, '--cfg-options'] + options,
-             log, out, label)
+             log, out, label, env)
     with open(out) as f:
         return json.load(f)

@@ -24,3 +24,10 @@ def test_config_builds(path):
         hook_types = [h['type'] for h in cfg.custom_hooks]
         assert 'bimem_mm.BiMemHook' in hook_types
         assert cfg.train_dataloader.dataset.get('with_label') is False
+    if osp.basename(path).startswith('bimem_plus'):
+        assert model.im_weight == model.mix_weight == 1.0
+        assert model.adaptive_source['momentum'] == 0.6
+        assert model.refiner.temperature == 10.0
+    elif osp.basename(path).startswith('bimem'):      # the faithful method
+        assert model.im_weight == model.mix_weight == 0.0
+        assert model.adaptive_source is None

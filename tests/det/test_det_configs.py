@@ -58,6 +58,8 @@ def test_config_builds(path):
         assert model.dine_cfg['im_weight'] == 1.0
     if name.startswith('bimem_plus'):
         assert model.im_weight == 1.0 and model.refiner.temperature == 10.0
+        assert model.mix_weight == 0.0
+        assert model.adaptive_source['momentum'] == 0.6
     elif name.startswith('bimem'):
         assert model.im_weight == 0.0
 

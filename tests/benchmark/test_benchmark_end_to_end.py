@@ -1,0 +1,59 @@
+"""tools/benchmark.py end to end on tiny digit files: every stage through
+the real tools, then results.csv, results.md, results.png and the memory
+plot; a rerun skips the finished stages."""
+import csv
+import os.path as osp
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from bimem_mm.benchmark.stages import REPO
+
+pytestmark = pytest.mark.slow
+
+
+def make_npz(path, n, seed):
+    rng = np.random.default_rng(seed)
+    y = np.arange(n) % 10
+    # a class-dependent stripe, so a few iterations learn something
+    x = rng.integers(0, 60, (n, 16, 16)).astype(np.uint8)
+    x[np.arange(n), y, :] = 255
+    np.savez(path, x_train=x, y_train=y, x_test=x[:40], y_test=y[:40])
+    return str(path)
+
+
+def benchmark(*args):
+    return subprocess.run(
+        [sys.executable, osp.join(REPO, 'tools', 'benchmark.py'), *args],
+        capture_output=True, text=True, cwd=REPO)
+
+
+def test_benchmark_writes_table_csv_and_plots(tmp_path):
+    src = make_npz(tmp_path / 'src.npz', 128, 0)
+    tgt = make_npz(tmp_path / 'tgt.npz', 128, 1)
+    out = tmp_path / 'out'
+    args = ['--pair', f'{src}:{tgt}', '--tasks', 'cls', '--methods',
+            'black_box,warmup,bimem', '--iters', '4', '--seeds', '0,1',
+            '--jobs', '2', '--out', str(out)]
+    proc = benchmark(*args)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    with open(out / 'results.csv') as f:
+        rows = list(csv.DictReader(f))
+    assert {(r['method'], r['seed']) for r in rows} == {
+        (m, s) for m in ('black_box', 'warmup', 'bimem') for s in '01'}
+    assert all(0 <= float(r['value']) <= 100 for r in rows)
+    assert rows[0]['config'].startswith('configs/cls/digits/')
+    table = (out / 'results.md').read_text()
+    assert '| cls | src->tgt | bimem | top1 |' in table
+    assert (out / 'results.png').read_bytes()[:4] == b'\x89PNG'
+    run = out / 'cls' / 'src2tgt' / 'seed0'
+    assert (run / 'memory_bimem.png').read_bytes()[:4] == b'\x89PNG'
+    assert not (run / 'memory_warmup.png').exists()
+    assert 'cls train bimem' in proc.stdout          # progress lines
+    # a rerun finds every stage done: nothing is trained again
+    again = benchmark(*args)
+    assert again.returncode == 0
+    assert 'done' not in again.stdout
+    assert (out / 'results.md').read_text() == table
