@@ -64,13 +64,17 @@ def parse_args(argv=None):
                         metavar='METHOD:KEY=VAL[,KEY=VAL]',
                         help='extra --cfg-options for one method, e.g. '
                         'bimem:model.refiner.temperature=10')
-    parser.add_argument('--analysis', action='store_true',
+    parser.add_argument('--analysis', action=argparse.BooleanOptionalAction,
+                        default=None,
                         help='log pseudo-label accuracy on the training set '
-                        '(reads target training labels for logging only; '
-                        'development runs)')
+                        'for the memory plots (reads target training labels '
+                        'for logging only, never in a loss; default: on in '
+                        '--suite demo, else off)')
     args = parser.parse_args(argv)
     if args.suite is None and not args.pair:
         args.suite = 'demo'
+    if args.analysis is None:
+        args.analysis = args.suite == 'demo'
     if args.jobs is None:
         args.jobs = (os.cpu_count() or 1) if args.suite == 'demo' else 1
     return args

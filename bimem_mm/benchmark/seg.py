@@ -45,6 +45,7 @@ class SegRecipe(Recipe):
     # a segmentation iteration costs several classification ones (64x64
     # scenes, a dense head)
     default_iters = 600
+    demo_iters = 600
 
     def __init__(self, source: str, target: str, *args, **kwargs):
         super().__init__(source, target, *args, **kwargs)

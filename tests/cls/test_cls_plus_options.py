@@ -116,3 +116,19 @@ def test_detector_refuses_mixup():
     with DefaultScope.overwrite_default_scope('mmdet'):
         with pytest.raises(TypeError, match='no mixup'):
             MODELS.build(cfg.model)
+
+
+def test_analysis_labels_are_logged_but_never_change_a_loss():
+    inputs, samples = batch(2)
+    losses = {}
+    for key in (None, 'analysis_label'):
+        model = build(analysis_key=key)
+        for i, sample in enumerate(samples):
+            sample.set_field(torch.tensor(i % NUM_CLASSES), 'analysis_label')
+        init_memory(model, inputs, samples)
+        losses[key] = model.loss(inputs, samples)
+    plain, analysed = losses[None], losses['analysis_label']
+    assert 'bimem/acc_calibrated' in analysed
+    assert 'bimem/acc_calibrated' not in plain
+    for name, value in plain.items():
+        assert torch.equal(value, analysed[name]), name
