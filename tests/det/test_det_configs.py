@@ -20,7 +20,7 @@ def test_all_stages_have_configs():
                   'oracle_scenes', 'dine_scenes', 'bimem_plus_scenes'):
         assert f'digits/{stage}.py' in names
     for stage in ('source_only_cityscapes', 'warmup_foggy', 'bimem_foggy',
-                  'oracle_foggy'):
+                  'oracle_foggy', 'dine_foggy', 'bimem_plus_foggy'):
         assert f'cityscapes_foggy/{stage}.py' in names
 
 

@@ -23,9 +23,12 @@ def _load(path):
 
 
 def test_configs_found():
-    assert len(PAPER) == 6 and len(CONFIGS) == 12
+    assert len(PAPER) == 10 and len(CONFIGS) == 16
     names = {osp.basename(p) for p in CONFIGS}
     assert {'dine_scenes.py', 'bimem_plus_scenes.py'} <= names
+    for source in ('gta5', 'synthia'):
+        assert {f'dine_deeplabv2_r101_{source}.py',
+                f'bimem_plus_deeplabv2_r101_{source}.py'} <= names
 
 
 @pytest.mark.parametrize('path', CONFIGS, ids=osp.basename)
@@ -79,6 +82,9 @@ def test_paper_scale_settings(path):
         assert inner.backbone.norm_eval is True             # frozen BN
         assert inner.backbone.norm_cfg.requires_grad is False
         assert cfg.optim_wrapper.optimizer.lr == 2.5e-4
+    if name.startswith(('bimem', 'dine')):    # BiMem's schedule
+        assert cfg.train_cfg.max_iters == 90000
+        assert cfg.optim_wrapper.optimizer.lr == 1e-4
     if name.startswith('bimem'):
         assert cfg.model.teacher_view == 'full'
         types = [t['type'] for t in cfg.train_dataloader.dataset.pipeline]

@@ -1,0 +1,9 @@
+# Baseline: DINE-style distillation (soft labels = EMA of the black box's
+# top-k predictions and the model's, + information maximisation + mixup),
+# from the warm-up checkpoint and for the same iterations as BiMem:
+#   python tools/train.py configs/cls/officehome/dine_resnet50_officehome.py \
+#       --cfg-options load_from=WARMUP.pth
+_base_ = ['./_base_adapt_resnet50_officehome.py']
+model = dict(type='bimem_mm.DINEClassifier',
+             dine=dict(momentum=0.6, im_weight=1.0, mix_weight=1.0,
+                       mix_alpha=0.3))
