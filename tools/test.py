@@ -35,6 +35,16 @@ def write_json_atomic(obj, path):
     os.replace(tmp, path)
 
 
+def json_value(value):
+    """A metric as JSON: a float, or a list of them for per-class metrics
+    (e.g. mmpretrain's ``single-label/recall_classwise``)."""
+    if isinstance(value, (list, tuple)):
+        return [json_value(v) for v in value]
+    if getattr(value, 'ndim', 0) > 0:       # numpy / torch arrays
+        return [json_value(v) for v in value.tolist()]
+    return float(value)
+
+
 def main(argv=None):
     args = parse_args(argv)
     prepare_runtime(args)
@@ -47,7 +57,7 @@ def main(argv=None):
         cfg.test_evaluator.append(dict(type='DumpResults', out_file_path=args.out))
     runner = build_runner(cfg)
     metrics = runner.test()
-    metrics = {k: float(v) for k, v in metrics.items()}
+    metrics = {k: json_value(v) for k, v in metrics.items()}
     print(json.dumps(metrics, indent=2))
     if args.metrics_out:
         write_json_atomic(metrics, args.metrics_out)
