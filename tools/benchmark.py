@@ -6,6 +6,14 @@
     python tools/benchmark.py --pair SRC.npz:TGT.npz --out work_dirs/pair
     # the development pairs USPS <-> MNIST (needs the .npz files)
     python tools/benchmark.py --suite digits --data-dir ../shared/data/digits
+    # paper scale (GPU, the real datasets), from a given black box: its
+    # model (checkpoint [+ config]) or a store from tools/predict_blackbox.py
+    python tools/benchmark.py --suite paper --list
+    python tools/benchmark.py --suite paper --benchmark gta5->cityscapes \
+        --blackbox-checkpoint BB.pth --data-root data --out work_dirs/paper
+    # any suite: print every stage's command line instead of running it
+    python tools/benchmark.py --suite paper --benchmark office31/a2w \
+        --blackbox-store STORE --dry-run
 
 Each stage (black box training, its predictions on the target set,
 warm-up, long-term memory initialisation, BiMem, evaluation) runs the
@@ -16,7 +24,11 @@ seed<k>/logs``; finished stages are skipped on a rerun. Writes
 behaviour plot ``OUT/<task>/<pair>/seed<k>/memory_<method>.png``, and
 prints the table. Target labels are read only by the evaluation (and, with
 ``--analysis``, by the pseudo-label accuracy logging); every reported model
-is the last iterate.
+is the last iterate. In ``--suite paper`` the black box is never trained
+(it is given), every stage trains for its config's own iterations unless
+``--iters`` is set, and the black-box predictions are made once per
+benchmark (``OUT/<task>/<benchmark>/blackbox_store``, shared by the seeds);
+an interrupted training stage resumes from its last checkpoint.
 """
 import argparse
 import os
@@ -27,7 +39,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
-from bimem_mm.benchmark import plots, report, stages  # noqa: E402
+from bimem_mm.benchmark import paper, plots, report, stages  # noqa: E402
 from bimem_mm.benchmark.cls import ClsRecipe  # noqa: E402
 from bimem_mm.benchmark.det import DetRecipe  # noqa: E402
 from bimem_mm.benchmark.seg import SegRecipe  # noqa: E402
@@ -38,14 +50,17 @@ RECIPES = {'cls': ClsRecipe, 'det': DetRecipe, 'seg': SegRecipe}
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     src = parser.add_mutually_exclusive_group()
-    src.add_argument('--suite', choices=['demo', 'digits'],
-                     help='demo: embedded pip data; digits: USPS <-> MNIST')
+    src.add_argument('--suite', choices=['demo', 'digits', 'paper'],
+                     help='demo: embedded pip data; digits: USPS <-> MNIST; '
+                     'paper: the paper datasets from a given black box '
+                     '(--benchmark)')
     src.add_argument('--pair', action='append',
                      help='SRC.npz:TGT.npz (repeatable)')
     parser.add_argument('--out', default='work_dirs/benchmark')
     parser.add_argument('--tasks', default=','.join(RECIPES),
                         help='comma-separated subset of: '
-                        + ','.join(RECIPES))
+                        + ','.join(RECIPES) + ' (digit suites; the paper '
+                        "suite runs each --benchmark's task)")
     parser.add_argument('--methods', default=None,
                         help='comma-separated (default: all of the task)')
     parser.add_argument('--seeds', default='0',
@@ -64,6 +79,43 @@ def parse_args(argv=None):
                         metavar='METHOD:KEY=VAL[,KEY=VAL]',
                         help='extra --cfg-options for one method, e.g. '
                         'bimem:model.refiner.temperature=10')
+    parser.add_argument('--dry-run', action='store_true',
+                        help="print every stage's command line (run from "
+                        'the checkout) instead of running it; nothing is '
+                        'written (the digit suites still read their .npz '
+                        'files)')
+    paper_args = parser.add_argument_group(
+        '--suite paper', 'a black box per benchmark: --blackbox-checkpoint '
+        '(+ --blackbox-config) or --blackbox-store. These flags take PATH '
+        '(every --benchmark) or NAME=PATH (one of them), repeatable.')
+    paper_args.add_argument('--benchmark', action='append', default=[],
+                            help='a paper benchmark, e.g. office31/a2w, '
+                            'gta5->cityscapes (repeatable; --list)')
+    paper_args.add_argument('--list', action='store_true',
+                            help='list the paper benchmarks and exit')
+    paper_args.add_argument('--blackbox-config', action='append',
+                            default=[], metavar='[NAME=]CONFIG',
+                            help="the black box's model config (default: "
+                            "the benchmark's blackbox_* config)")
+    paper_args.add_argument('--blackbox-checkpoint', action='append',
+                            default=[], metavar='[NAME=]CKPT',
+                            help="the black box's weights: its predictions "
+                            'on the target images are made here, and '
+                            'black_box is evaluated')
+    paper_args.add_argument('--blackbox-store', action='append', default=[],
+                            metavar='[NAME=]DIR',
+                            help='an existing prediction store '
+                            '(tools/predict_blackbox.py; must hold '
+                            'manifest.json)')
+    paper_args.add_argument('--data-root', default=None,
+                            help='the folder holding the datasets as the '
+                            "configs' data/ does (office31, office_home, "
+                            'visda2017, cityscapes, foggy_cityscapes; '
+                            "default: the configs' data/ in the checkout)")
+    paper_args.add_argument('--gpus', type=int, default=1,
+                            help='processes (GPUs) per training and test '
+                            'stage, through torch.distributed.run (the det '
+                            'configs assume a batch of 4 GPUs x 2 images)')
     parser.add_argument('--analysis', action=argparse.BooleanOptionalAction,
                         default=None,
                         help='log pseudo-label accuracy on the training set '
@@ -72,7 +124,21 @@ def parse_args(argv=None):
                         '--suite demo, else off)')
     args = parser.parse_args(argv)
     if args.suite is None and not args.pair:
-        args.suite = 'demo'
+        args.suite = 'paper' if args.benchmark or args.list else 'demo'
+    paper_only = [flag for flag, value in (
+        ('--benchmark', args.benchmark),
+        ('--blackbox-config', args.blackbox_config),
+        ('--blackbox-checkpoint', args.blackbox_checkpoint),
+        ('--blackbox-store', args.blackbox_store),
+        ('--data-root', args.data_root), ('--gpus', args.gpus != 1))
+        if value]
+    if args.suite != 'paper' and paper_only:
+        parser.error(f'{", ".join(paper_only)}: only with --suite paper')
+    if args.suite == 'paper' and args.analysis:
+        parser.error('--analysis (pseudo-label accuracy logging) is '
+                     'implemented for the digit suites only')
+    if args.gpus < 1:
+        parser.error('--gpus must be >= 1')
     if args.analysis is None:
         args.analysis = args.suite == 'demo'
     if args.jobs is None:
@@ -138,15 +204,69 @@ def plot_memories(recipe, methods, task, pair, seed):
 def units_of(args, tasks, seeds):
     """(task, pair, source, target, seed) in running order: the longest
     task (detection) first, so parallel jobs finish together."""
+    if args.suite == 'paper':
+        return [(paper.get(name).task, name, None, None, seed)
+                for name in args.benchmark for seed in seeds]
     order = sorted(tasks, key=lambda t: ('det', 'seg', 'cls').index(t)
                    if t in ('det', 'seg', 'cls') else 3)
     return [(task, pair, source, target, seed) for task in order
             for pair, source, target in pairs_of(args) for seed in seeds]
 
 
+def paper_black_boxes(args):
+    """{benchmark: paper.BlackBox}, checked (--suite paper)."""
+    names = args.benchmark
+    if not names:
+        raise paper.PaperSetupError(
+            '--suite paper needs --benchmark NAME (repeatable); known: '
+            f'{", ".join(paper.BENCHMARKS)}')
+    for name in names:
+        paper.get(name)
+    configs, ckpts, stores = (
+        paper.per_benchmark(specs, names, flag) for specs, flag in (
+            (args.blackbox_config, '--blackbox-config'),
+            (args.blackbox_checkpoint, '--blackbox-checkpoint'),
+            (args.blackbox_store, '--blackbox-store')))
+    return {name: paper.black_box_for(paper.get(name), configs.get(name),
+                                      ckpts.get(name), stores.get(name),
+                                      args.dry_run) for name in names}
+
+
+def paper_recipe(args, name, seed, threads=None):
+    """The PaperRecipe of one benchmark and seed, and its methods."""
+    bench = paper.get(name)
+    out = osp.join(osp.abspath(args.out), bench.task,
+                   name.replace('->', '_to_'), f'seed{seed}')
+    recipe = paper.PaperRecipe(bench, out, seed, args.iters,
+                               method_options(args.method_options), False,
+                               threads, args.black_boxes[name],
+                               args.data_root)
+    methods = (args.methods.split(',') if args.methods else
+               recipe.default_methods())
+    return recipe, methods
+
+
+def check_paper(args, seeds):
+    """Stop with a message before anything runs if a benchmark cannot."""
+    try:
+        args.black_boxes = paper_black_boxes(args)
+        for name in args.benchmark:
+            recipe, methods = paper_recipe(args, name, seeds[0])
+            recipe.check(methods, args.dry_run)
+    except paper.PaperSetupError as err:
+        raise SystemExit(str(err))
+
+
 def run_unit(args, unit, threads):
     """One task x pair x seed: its recipe and {method: metric}."""
     task, pair, source, target, seed = unit
+    if args.suite == 'paper':
+        recipe, methods = paper_recipe(args, pair, seed, threads)
+        budget = (f'{args.iters} iterations a stage' if args.iters else
+                  "each config's own iterations")
+        print(f'{task} {pair} seed {seed}: {", ".join(methods)} ({budget})',
+              flush=True)
+        return recipe, recipe.run(methods)
     recipe_cls = RECIPES[task]
     methods = (args.methods.split(',') if args.methods else
                list(recipe_cls.methods))
@@ -163,14 +283,26 @@ def run_unit(args, unit, threads):
 
 def main(argv=None):
     args = parse_args(argv)
+    if args.list:
+        print(paper.listing())
+        return
     tasks = [t.strip() for t in args.tasks.split(',') if t.strip()]
     for task in tasks:
         if task not in RECIPES:
             raise SystemExit(f'unknown task {task!r}; available: '
                              f'{", ".join(RECIPES)}')
     seeds = [int(s) for s in args.seeds.split(',')]
+    if args.suite == 'paper':
+        check_paper(args, seeds)
     units = units_of(args, tasks, seeds)
     jobs = max(1, min(args.jobs or 1, len(units)))
+    if args.dry_run:
+        jobs = 1
+        print(f'# dry run: the commands of every stage, run from '
+              f'{stages.REPO}', flush=True)
+    if args.gpus > 1 and jobs > 1:
+        raise SystemExit('--gpus > 1 runs one stage at a time: use --jobs 1')
+    stages.DRY_RUN, stages.GPUS = args.dry_run, args.gpus
     # parallel jobs share the cores; their progress prints line by line
     threads = None if jobs == 1 else max(1, (os.cpu_count() or 1) // jobs)
     stages.LIVE = stages.LIVE and jobs == 1
@@ -188,6 +320,8 @@ def main(argv=None):
                 for other in futures:
                     other.cancel()
                 raise SystemExit(f'benchmark stopped: {err}')
+            if args.dry_run:         # nothing ran: no numbers, no files
+                continue
             print(f'[{time.time() - start:6.0f}s] {task} {pair} seed {seed}:',
                   flush=True)
             for method, value in results.items():
@@ -198,6 +332,9 @@ def main(argv=None):
                 print(f'  {method:>14s} {recipe.metric[0]} {value:.2f}')
             report.write_rows(csv_path, rows)
             plot_memories(recipe, results, task, pair, seed)
+    if args.dry_run:
+        print('# dry run: nothing was run or written')
+        return
     table = report.markdown(rows)
     report.write_atomic(osp.join(args.out, 'results.md'), table)
     plots.plot_results(rows, osp.join(args.out, 'results.png'))

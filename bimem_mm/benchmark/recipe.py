@@ -110,20 +110,28 @@ class Recipe:
                             self.label(f'train {name}'), self.env())
 
     def evaluate(self, method: str, ckpt: str) -> float:
+        """The metric of ``ckpt`` (NaN in a dry run)."""
         metrics = stages.test(self.config(method), ckpt,
                               self.path(method, 'test'),
                               self.options(method),
                               self.path('logs', f'test_{method}.log'),
                               self.label(f'test {method}'), self.env())
+        if metrics is None:       # stages.DRY_RUN
+            return float('nan')
+        return self.metric_value(metrics)
+
+    def metric_value(self, metrics: dict) -> float:
+        """The reported number from tools/test.py's metrics."""
         return self.metric_scale * float(metrics[self.metric[1]])
 
     def predict_store(self, bb_ckpt: str) -> None:
+        opts = self.data_options('target')
         stages.run_tool(
             'predict_blackbox.py',
             [self.configs['warmup'], '--task', self.task, '--out',
              self.store, '--model', self.configs['black_box'],
              '--checkpoint', bb_ckpt] + list(self.predict_args)
-            + ['--cfg-options'] + self.data_options('target'),
+            + (['--cfg-options'] + opts if opts else []),
             self.path('logs', 'predict_blackbox.log'),
             osp.join(self.store, 'manifest.json'),
             self.label('black-box predictions'), self.env())
@@ -146,9 +154,17 @@ class Recipe:
                                     f'available: {list(self.methods)}')
         return self._run(methods)
 
+    def black_box(self) -> str:
+        """The black box's checkpoint: trained on the source here."""
+        return self.train('black_box')
+
+    def budget(self, method: str) -> int:
+        """Training iterations of ``method`` (bimem_plus splits them)."""
+        return self.iters
+
     def _run(self, methods) -> Dict[str, float]:
         results = {}
-        bb = self.train('black_box')
+        bb = self.black_box()
         if 'black_box' in methods:
             results['black_box'] = self.evaluate('black_box', bb)
         adapt = [m for m in methods if m not in ('black_box', 'oracle')]
@@ -159,11 +175,11 @@ class Recipe:
             if method == 'warmup':
                 results[method] = self.evaluate(method, warm)
                 continue
-            start, iters = warm, self.iters
+            start, iters = warm, None
             if method == 'bimem_plus':
                 # from a DINE-style distilled model; the two stages share
                 # the iterations of one, so the budget is the same
-                iters = self.iters // 2
+                iters = self.budget(method) // 2
                 start = self.train('dine', [f'load_from={warm}'], iters,
                                    'dine_half')
             init = start if method in self.no_memory else \

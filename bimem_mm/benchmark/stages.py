@@ -2,17 +2,28 @@
 
 Each stage is a subprocess; its log goes to ``<out>/logs``. A stage whose
 output already exists is skipped, so an interrupted benchmark resumes.
+With :data:`DRY_RUN` set, every stage prints its command line instead of
+running it (nothing is read, run or written).
 """
 import json
 import os
 import os.path as osp
 import re
+import shlex
 import subprocess
 import sys
 import time
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Sequence
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+
+# print each stage's command instead of running it (tools/benchmark.py
+# --dry-run); test() then returns None
+DRY_RUN = False
+# processes per training / test stage (tools/benchmark.py --gpus): more than
+# one runs tools/train.py and tools/test.py under torch.distributed.run
+GPUS = 1
+DISTRIBUTED_TOOLS = ('train.py', 'test.py')
 
 
 class StageError(RuntimeError):
@@ -48,6 +59,28 @@ def _show(line: str, final: bool) -> None:
         print(line, flush=True)
 
 
+def command(tool: str, args: Sequence[str]) -> List[str]:
+    """The command line of ``tools/<tool> args`` (distributed over
+    :data:`GPUS` processes for training and testing)."""
+    path = osp.join(REPO, 'tools', tool)
+    if GPUS > 1 and tool in DISTRIBUTED_TOOLS:
+        port = os.environ.get('PORT', '29500')
+        return [sys.executable, '-m', 'torch.distributed.run',
+                f'--nproc_per_node={GPUS}', f'--master_port={port}', path,
+                '--launcher', 'pytorch'] + list(args)
+    return [sys.executable, path] + list(args)
+
+
+def print_command(cmd: List[str], label: str,
+                  env: Optional[Dict[str, str]] = None,
+                  done: Optional[str] = None) -> None:
+    """A stage's command as a shell line (run from :data:`REPO`)."""
+    prefix = ''.join(f'{k}={shlex.quote(v)} ' for k, v in (env or {}).items())
+    note = (f'  (done: {done} exists, a run skips it)'
+            if done is not None and osp.exists(done) else '')
+    print(f'# {label}{note}\n{prefix}{shlex.join(cmd)}', flush=True)
+
+
 def run_tool(tool: str, args: List[str], log: str, done: Optional[str],
              label: Optional[str] = None,
              env: Optional[Dict[str, str]] = None) -> float:
@@ -57,11 +90,14 @@ def run_tool(tool: str, args: List[str], log: str, done: Optional[str],
     Returns:
         seconds spent (0 when skipped).
     """
+    cmd = command(tool, args)
+    if DRY_RUN:
+        print_command(cmd, label or tool, env, done)
+        return 0.0
     if done is not None and osp.exists(done):
         return 0.0
     label = label or tool
     os.makedirs(osp.dirname(log), exist_ok=True)
-    cmd = [sys.executable, osp.join(REPO, 'tools', tool)] + list(args)
     start = time.time()
     with open(log, 'w') as f:
         f.write(' '.join(cmd) + '\n\n')
@@ -88,21 +124,29 @@ def run_tool(tool: str, args: List[str], log: str, done: Optional[str],
 
 def train(config: str, work_dir: str, options: List[str], log: str,
           max_iters: int, label: Optional[str] = None,
-          env: Optional[Dict[str, str]] = None) -> str:
-    """tools/train.py; returns the last checkpoint (the reported model)."""
-    ckpt = osp.join(work_dir, f'iter_{max_iters}.pth')
-    run_tool('train.py', [config, '--work-dir', work_dir, '--cfg-options']
-             + options, log, ckpt, label, env)
+          env: Optional[Dict[str, str]] = None,
+          checkpoint: Optional[str] = None,
+          args: Sequence[str] = ()) -> str:
+    """tools/train.py; returns the last checkpoint (the reported model):
+    ``iter_<max_iters>.pth`` or the file name ``checkpoint`` in
+    ``work_dir``. ``args``: more tools/train.py flags (e.g. --resume)."""
+    ckpt = osp.join(work_dir, checkpoint or f'iter_{max_iters}.pth')
+    run_tool('train.py', [config, '--work-dir', work_dir] + list(args)
+             + (['--cfg-options'] + list(options) if options else []),
+             log, ckpt, label, env)
     return ckpt
 
 
 def test(config: str, checkpoint: str, work_dir: str, options: List[str],
          log: str, label: Optional[str] = None,
-         env: Optional[Dict[str, str]] = None) -> dict:
-    """tools/test.py; returns the metrics dict."""
+         env: Optional[Dict[str, str]] = None) -> Optional[dict]:
+    """tools/test.py; returns the metrics dict (None in a dry run)."""
     out = osp.join(work_dir, 'metrics.json')
     run_tool('test.py', [config, checkpoint, '--work-dir', work_dir,
-                         '--metrics-out', out, '--cfg-options'] + options,
+                         '--metrics-out', out]
+             + (['--cfg-options'] + list(options) if options else []),
              log, out, label, env)
+    if DRY_RUN:
+        return None
     with open(out) as f:
         return json.load(f)
