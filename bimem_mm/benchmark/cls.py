@@ -47,7 +47,6 @@ class ClsRecipe(Recipe):
     metric = ('top1', 'accuracy/top1')
     analysis_methods = ('warmup', 'bimem', 'bimem_plus')
     analysis_options = ANALYSIS
-    demo_iters = 600
 
     def __init__(self, source: str, target: str, *args, **kwargs):
         super().__init__(source, target, *args, **kwargs)

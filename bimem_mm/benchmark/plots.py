@@ -143,6 +143,9 @@ def plot_memory(scalars: str, path: str, title: str = '') -> List[str]:
                     transform=ax.transAxes, color='#777777')
         ax.set_title(panel, fontsize=9)
         ax.set_xlabel('iteration')
+        if panel.startswith(('labels', 'short')):    # shares of units
+            low = min([0.0] + [min(line.get_ydata()) for line in ax.lines])
+            ax.set_ylim(min(low, 0.0) - 0.02, 1.02)
     if title:
         fig.suptitle(title, fontsize=10)
     _save(fig, path)

@@ -16,3 +16,8 @@ default_hooks = dict(
     checkpoint=dict(interval=max_iters, max_keep_ckpts=1))
 env_cfg = dict(cudnn_benchmark=False)
 randomness = dict(seed=0, deterministic=False)
+# memory statistics (bimem/*, dine/*) are averaged over the logging interval
+# like the losses (MMEngine logs the last value of other keys)
+log_processor = dict(
+    by_epoch=False, window_size=50,
+    mean_pattern=r'.*(loss|time|data_time|grad_norm|bimem/|dine/).*')

@@ -20,5 +20,9 @@ default_hooks = dict(
     logger=dict(type='LoggerHook', interval=50),
     checkpoint=dict(type='CheckpointHook', by_epoch=False,
                     interval=max_iters, max_keep_ckpts=1))
-log_processor = dict(by_epoch=False)
+# memory statistics (bimem/*, dine/*) are averaged over the logging interval
+# like the losses (MMEngine logs the last value of other keys)
+log_processor = dict(
+    by_epoch=False, window_size=50,
+    mean_pattern=r'.*(loss|time|data_time|grad_norm|bimem/|dine/).*')
 randomness = dict(seed=0, deterministic=False)
