@@ -32,6 +32,10 @@ class Recipe:
     metric = ('', '')
     metric_scale = 1.0            # e.g. 100 for metrics reported in [0, 1]
     variants = VARIANTS
+    # what a method starts from: 'warmup' (default) or 'dine_half' (a DINE
+    # model trained for half the budget; the method gets the other half).
+    # A variant starts as its config method unless listed itself.
+    starts = {'bimem_plus': 'dine_half'}
     no_memory = ('dine', )        # trained from the warm-up, no memory pass
     analysis_methods = ()         # bases that support --analysis
     analysis_options: List[str] = []
@@ -158,6 +162,13 @@ class Recipe:
         """The black box's checkpoint: trained on the source here."""
         return self.train('black_box')
 
+    def start_of(self, method: str) -> str:
+        """'warmup' or 'dine_half' (see ``starts``)."""
+        if method in self.starts:
+            return self.starts[method]
+        base = self.variants.get(method, (method, ))[0]
+        return self.starts.get(base, 'warmup')
+
     def budget(self, method: str) -> int:
         """Training iterations of ``method`` (bimem_plus splits them)."""
         return self.iters
@@ -176,7 +187,7 @@ class Recipe:
                 results[method] = self.evaluate(method, warm)
                 continue
             start, iters = warm, None
-            if method == 'bimem_plus':
+            if self.start_of(method) == 'dine_half':
                 # from a DINE-style distilled model; the two stages share
                 # the iterations of one, so the budget is the same
                 iters = self.budget(method) // 2

@@ -1,4 +1,6 @@
 """Benchmark recipes (cfg-options per method) and the results report."""
+import os.path as osp
+
 import numpy as np
 import pytest
 
@@ -59,3 +61,25 @@ def test_report_upserts_and_summarises(tmp_path):
     assert summary['mean'] == pytest.approx(53.0) and summary['n'] == 2
     assert '| cls | a->b | bimem | top1 | 53.00 | 1.41 | 2 |' in \
         report.markdown(back)
+
+
+def test_bimem_plus_starts_from_half_a_dine_run_and_ablations_follow(pair):
+    import importlib.util
+    src, tgt, out = pair
+    recipe = ClsRecipe(src, tgt, out, seed=0, iters=10)
+    assert recipe.start_of('bimem_plus') == 'dine_half'
+    assert recipe.start_of('bimem') == recipe.start_of('bimem_no_long') \
+        == 'warmup'
+    path = osp.join(stages.REPO, 'tools', 'benchmarks',
+                    'bimem_plus_ablation.py')
+    spec = importlib.util.spec_from_file_location('ablation', path)
+    ablation = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(ablation)
+    args = ablation.parse_args(['--task', 'cls'])
+    variant = ablation.recipe_for(args, src, tgt, out,
+                                  ['plus_no_mix', 'plus_from_warmup'])
+    assert variant.config('plus_no_mix') == variant.config('bimem_plus')
+    assert 'model.mix_weight=0.0' in variant.options('plus_no_mix')
+    assert variant.start_of('plus_no_mix') == 'dine_half'
+    assert variant.start_of('plus_from_warmup') == 'warmup'
+    assert 'plus_no_mix' not in recipe.variants     # the class is untouched
