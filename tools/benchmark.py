@@ -257,11 +257,14 @@ def check_paper(args, seeds):
         raise SystemExit(str(err))
 
 
-def run_unit(args, unit, threads):
-    """One task x pair x seed: its recipe and {method: metric}."""
+def run_unit(args, unit, threads, tagged=False):
+    """One task x pair x seed: its recipe and {method: metric}; ``tagged``
+    progress lines name the pair and seed (parallel runs)."""
     task, pair, source, target, seed = unit
+    tag = f'{task} {pair} s{seed}' if tagged else ''
     if args.suite == 'paper':
         recipe, methods = paper_recipe(args, pair, seed, threads)
+        recipe.name = tag
         budget = (f'{args.iters} iterations a stage' if args.iters else
                   "each config's own iterations")
         print(f'{task} {pair} seed {seed}: {", ".join(methods)} ({budget})',
@@ -278,6 +281,7 @@ def run_unit(args, unit, threads):
     recipe = recipe_cls(source, target, out, seed, iters,
                         method_options(args.method_options), args.analysis,
                         threads)
+    recipe.name = tag
     return recipe, recipe.run(methods)
 
 
@@ -310,8 +314,8 @@ def main(argv=None):
     rows = report.read_rows(csv_path)
     start = time.time()
     with ThreadPoolExecutor(jobs) as pool:
-        futures = {pool.submit(run_unit, args, unit, threads): unit
-                   for unit in units}
+        futures = {pool.submit(run_unit, args, unit, threads, jobs > 1):
+                   unit for unit in units}
         for future in as_completed(futures):
             task, pair, _, _, seed = futures[future]
             try:

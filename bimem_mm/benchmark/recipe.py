@@ -100,8 +100,12 @@ class Recipe:
             return {}
         return {'OMP_NUM_THREADS': str(self.threads)}
 
+    # what progress lines start with (tools/benchmark.py adds the pair and
+    # seed when runs go in parallel)
+    name = ''
+
     def label(self, text: str) -> str:
-        return f'{self.task} {text}'
+        return f'{self.name or self.task} {text}'
 
     def train(self, method: str, extra: List[str] = (), iters: int = None,
               name: str = None) -> str:

@@ -107,10 +107,10 @@ def run_tool(tool: str, args: List[str], log: str, done: Optional[str],
                                                    PYTHONPATH=REPO,
                                                    **(env or {})))
         while proc.poll() is None:
-            _show(f'    {label:<34s} {log_progress(log):>10s} '
+            _show(f'    {label:<44s} {log_progress(log):>10s} '
                   f'{time.time() - start:5.0f}s', final=False)
             time.sleep(1.0)
-    _show(f'    {label:<34s} {"done" if proc.returncode == 0 else "FAILED":>10s}'
+    _show(f'    {label:<44s} {"done" if proc.returncode == 0 else "FAILED":>10s}'
           f' {time.time() - start:5.0f}s', final=True)
     if proc.returncode != 0:
         with open(log) as f:

@@ -51,7 +51,8 @@ def test_benchmark_writes_table_csv_and_plots(tmp_path):
     run = out / 'cls' / 'src2tgt' / 'seed0'
     assert (run / 'memory_bimem.png').read_bytes()[:4] == b'\x89PNG'
     assert not (run / 'memory_warmup.png').exists()
-    assert 'cls train bimem' in proc.stdout          # progress lines
+    # progress lines, naming pair and seed as the runs go in parallel
+    assert 'cls src->tgt s1 train bimem' in proc.stdout
     # a rerun finds every stage done: nothing is trained again
     again = benchmark(*args)
     assert again.returncode == 0
