@@ -5,8 +5,7 @@ Source and target are digit ``.npz`` files; each stage composes its scenes
 """
 from typing import List
 
-from .cls import auto_crop
-from .recipe import Recipe
+from .digits import DigitRecipe
 
 CONFIGS = {
     'black_box': 'configs/det/digits/blackbox_scenes.py',
@@ -20,12 +19,7 @@ METHODS = ('black_box', 'warmup', 'dine', 'bimem', 'bimem_no_short',
            'bimem_no_long', 'bimem_plus', 'oracle')
 
 
-def scenes_dataset(prefix: str, npz: str, crop) -> List[str]:
-    """cfg-options pointing a ``DigitScenesDataset`` config at a file."""
-    return [f'{prefix}.npz_file={npz}', f'{prefix}.crop={crop}']
-
-
-class DetRecipe(Recipe):
+class DetRecipe(DigitRecipe):
     """Black box -> store -> warm-up -> memory init -> methods, and the
     oracle, on digit scenes of one (source, target) pair and seed."""
     task = 'det'
@@ -40,13 +34,10 @@ class DetRecipe(Recipe):
     # --suite demo: fewer iterations so that every task fits in 20 minutes
     # on 2 CPU cores
     demo_iters = 400
-
-    # --analysis: pseudo-label accuracy logging is not implemented for
-    # boxes (no analysis_methods); the memory plots show the rest
-
-    def __init__(self, source: str, target: str, *args, **kwargs):
-        super().__init__(source, target, *args, **kwargs)
-        self.src_crop, self.tgt_crop = auto_crop(source), auto_crop(target)
+    # --analysis (pseudo-label accuracy logging) is not implemented for
+    # boxes: no analysis_methods; the memory plots show the rest.
+    # The memory initialisation pass also reads the stored boxes (its units)
+    store_loaders = ('train_dataloader', 'memory_init_dataloader')
 
     @staticmethod
     def scheduler_options(n: int) -> List[str]:
@@ -54,25 +45,3 @@ class DetRecipe(Recipe):
         return [f'param_scheduler.0.end={min(100, max(1, n // 10))}',
                 f'param_scheduler.1.begin={min(100, max(1, n // 10))}',
                 f'param_scheduler.1.end={n}']
-
-    def data_options(self, role: str) -> List[str]:
-        if role == 'eval':
-            return (scenes_dataset('test_dataloader.dataset', self.target,
-                                   self.tgt_crop)
-                    + scenes_dataset('val_dataloader.dataset', self.target,
-                                     self.tgt_crop))
-        if role == 'source':
-            return scenes_dataset('train_dataloader.dataset', self.source,
-                                  self.src_crop)
-        if role == 'oracle':
-            return scenes_dataset('train_dataloader.dataset', self.target,
-                                  self.tgt_crop)
-        opts = []
-        # the memory initialisation pass also reads the stored boxes: they
-        # are its units
-        for loader in ('train_dataloader', 'memory_init_dataloader'):
-            opts += scenes_dataset(f'{loader}.dataset', self.target,
-                                   self.tgt_crop)
-            if role == 'target_store':
-                opts.append(f'{loader}.dataset.pipeline.0.store={self.store}')
-        return opts

@@ -3,10 +3,8 @@
 Source and target are digit ``.npz`` files; every stage composes its scenes
 (``bimem_mm.seg.scenes``) from them, deterministically. Reports mIoU (%).
 """
-from typing import List
 
-from .cls import auto_crop
-from .recipe import Recipe
+from .digits import DigitRecipe
 
 CONFIGS = {
     'black_box': 'configs/seg/digits/blackbox_scenes.py',
@@ -24,12 +22,7 @@ ANALYSIS = ['train_dataloader.dataset.with_label=True',
             'model.analysis_key=gt_sem_seg']
 
 
-def scenes_dataset(prefix: str, npz: str, crop) -> List[str]:
-    """cfg-options pointing a ``DigitSceneSegDataset`` config at a file."""
-    return [f'{prefix}.npz_file={npz}', f'{prefix}.crop={crop}']
-
-
-class SegRecipe(Recipe):
+class SegRecipe(DigitRecipe):
     """Digit scenes: black box -> store -> warm-up -> memory init -> BiMem,
     and the oracle, for one (source, target) pair and seed."""
     task = 'seg'
@@ -46,28 +39,3 @@ class SegRecipe(Recipe):
     # scenes, a dense head)
     default_iters = 600
     demo_iters = 600
-
-    def __init__(self, source: str, target: str, *args, **kwargs):
-        super().__init__(source, target, *args, **kwargs)
-        self.src_crop, self.tgt_crop = auto_crop(source), auto_crop(target)
-
-    def data_options(self, role: str) -> List[str]:
-        if role == 'eval':
-            return (scenes_dataset('test_dataloader.dataset', self.target,
-                                   self.tgt_crop)
-                    + scenes_dataset('val_dataloader.dataset', self.target,
-                                     self.tgt_crop))
-        if role == 'source':
-            return scenes_dataset('train_dataloader.dataset', self.source,
-                                  self.src_crop)
-        if role == 'oracle':
-            return scenes_dataset('train_dataloader.dataset', self.target,
-                                  self.tgt_crop)
-        opts = (scenes_dataset('train_dataloader.dataset', self.target,
-                               self.tgt_crop)
-                + scenes_dataset('memory_init_dataloader.dataset',
-                                 self.target, self.tgt_crop))
-        if role == 'target_store':
-            opts.append(f'train_dataloader.dataset.pipeline.0.store='
-                        f'{self.store}')
-        return opts

@@ -2,8 +2,8 @@
 import json
 import os.path as osp
 
-import numpy as np
 import pytest
+from recipe_helpers import make_pair
 
 from bimem_mm.benchmark import plots, stages
 from bimem_mm.benchmark.det import DetRecipe
@@ -71,12 +71,7 @@ def test_log_progress_reads_the_last_mark(tmp_path):
 
 @pytest.fixture
 def pair(tmp_path):
-    def npz(name, side):
-        path = tmp_path / name
-        np.savez(path, x_train=np.zeros((4, side, side), np.uint8),
-                 y_train=np.zeros(4, np.int64))
-        return str(path)
-    return npz('src.npz', 16), npz('tgt.npz', 28), str(tmp_path / 'out')
+    return make_pair(tmp_path)
 
 
 def test_det_recipe_options(pair):

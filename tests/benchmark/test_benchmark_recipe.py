@@ -1,8 +1,8 @@
 """Benchmark recipes (cfg-options per method) and the results report."""
 import os.path as osp
 
-import numpy as np
 import pytest
+from recipe_helpers import make_pair
 
 from bimem_mm.benchmark import report, stages
 from bimem_mm.benchmark.cls import ClsRecipe
@@ -10,12 +10,7 @@ from bimem_mm.benchmark.cls import ClsRecipe
 
 @pytest.fixture
 def pair(tmp_path):
-    def npz(name, side):
-        path = tmp_path / name
-        x = np.zeros((4, side, side), np.uint8)
-        np.savez(path, x_train=x, y_train=np.zeros(4, np.int64))
-        return str(path)
-    return npz('src.npz', 16), npz('tgt.npz', 28), str(tmp_path / 'out')
+    return make_pair(tmp_path)
 
 
 def test_each_method_reads_only_what_it_may(pair):

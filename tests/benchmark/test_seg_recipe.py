@@ -1,8 +1,8 @@
 """The seg benchmark recipe: which data each method may read."""
 import os.path as osp
 
-import numpy as np
 import pytest
+from recipe_helpers import make_pair
 
 from bimem_mm.benchmark.seg import SegRecipe
 from bimem_mm.benchmark.stages import REPO
@@ -10,12 +10,7 @@ from bimem_mm.benchmark.stages import REPO
 
 @pytest.fixture
 def pair(tmp_path):
-    def npz(name, side):
-        path = tmp_path / name
-        np.savez(path, x_train=np.zeros((4, side, side), np.uint8),
-                 y_train=np.zeros(4, np.int64))
-        return str(path)
-    return npz('src.npz', 16), npz('tgt.npz', 28), str(tmp_path / 'out')
+    return make_pair(tmp_path)
 
 
 def test_seg_recipe_options(pair):
