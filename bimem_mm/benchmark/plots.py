@@ -137,8 +137,8 @@ def plot_memory(scalars: str, path: str, title: str = '') -> List[str]:
         if ax.lines:
             ax.legend(fontsize=7)
         else:
-            hint = ('run with --analysis' if 'accuracy' in panel
-                    else 'not logged')
+            hint = ('not logged: --analysis\n(classification, segmentation)'
+                    if 'accuracy' in panel else 'not logged')
             ax.text(0.5, 0.5, hint, ha='center', va='center',
                     transform=ax.transAxes, color='#777777')
         ax.set_title(panel, fontsize=9)

@@ -60,14 +60,26 @@ class SoftLabelMemory(nn.Module):
                               + (1 - self.momentum) * probs.float())
 
 
-def information_maximization(logits: torch.Tensor,
-                             eps: float = 1e-5) -> torch.Tensor:
-    """mean_i H(p_i) - H(mean_i p_i) for (N, C) logits (lower is better)."""
+def information_maximization(logits: torch.Tensor, eps: float = 1e-5,
+                             prior: Optional[torch.Tensor] = None
+                             ) -> torch.Tensor:
+    """Information maximisation of (N, C) logits (lower is better).
+
+    Without ``prior``: mean_i H(p_i) - H(mean_i p_i) (confident and
+    diverse; SHOT/DINE). With a (C,) ``prior``: mean_i H(p_i) +
+    KL(mean_i p_i || prior), the same up to the constant log C for a
+    uniform prior, but diverse *towards* the prior (e.g. the black box's
+    class marginal where one class, like segmentation's background, holds
+    most units).
+    """
     probs = torch.softmax(logits.float(), 1)
     ent = -(probs * torch.log(probs + eps)).sum(1).mean()
     mean = probs.mean(0)
-    div = -(mean * torch.log(mean + eps)).sum()
-    return ent - div
+    if prior is None:
+        return ent + (mean * torch.log(mean + eps)).sum()
+    prior = prior.float() / prior.float().sum()
+    return ent + (mean * (torch.log(mean + eps)
+                          - torch.log(prior + eps))).sum()
 
 
 def soft_cross_entropy(logits: torch.Tensor, targets: torch.Tensor,

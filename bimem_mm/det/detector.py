@@ -4,7 +4,6 @@ from typing import Dict
 import torch
 
 from ..core import hard_labels
-from ..core.dine import information_maximization
 from ..models.teacher_student import BiMemTeacherStudent, Units
 from ..registry import MODELS
 from .pseudo_boxes import PseudoBoxes, attach_instances, pseudo_boxes
@@ -96,14 +95,6 @@ class BiMemDetector(BiMemTeacherStudent):
         return roi_box_features(model, x, pseudo.bboxes)[1][
             :, :self.num_classes]
 
-    @staticmethod
-    def im_loss(logits: torch.Tensor, weight: float) -> torch.Tensor:
-        """``weight`` * information maximisation of (N, C) box logits; 0
-        for a batch without pseudo boxes."""
-        if len(logits) == 0:
-            return logits.new_zeros(())
-        return weight * information_maximization(logits)
-
     def black_box(self, data_samples, units: Units) -> torch.Tensor:
         return self.pseudo(data_samples, units.logits.device).probs
 
@@ -133,7 +124,8 @@ class BiMemDetector(BiMemTeacherStudent):
                                self.loss_fn))
         if self.im_weight:
             losses['loss_im'] = self.im_loss(
-                self.box_logits(self.student, x, pseudo), self.im_weight)
+                Units(None, self.box_logits(self.student, x, pseudo), None),
+                bb)
         losses.update(self.statistics(cal, bb, teacher, data_samples))
         losses['bimem/kept'] = keep.sum().float() / max(len(keep), 1)
         losses['bimem/boxes_per_image'] = keep.sum().float() / len(

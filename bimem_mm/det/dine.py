@@ -4,6 +4,7 @@ from typing import Dict, Optional
 import torch
 
 from ..core import hard_labels
+from ..core.dine import information_maximization
 from ..models.dine import DINETargetMixin
 from ..models.teacher_student import Units
 from ..registry import MODELS
@@ -67,9 +68,11 @@ class DINEDetector(DINETargetMixin, BiMemDetector):
         losses.update(soft_roi_loss(self.student, x, proposals,
                                     data_samples))
         logits = self.box_logits(self.student, x, pseudo)
-        if self.dine_cfg['im_weight']:
-            losses['loss_im'] = self.im_loss(logits,
-                                             self.dine_cfg['im_weight'])
+        if self.dine_cfg['im_weight'] and len(logits):
+            losses['loss_im'] = self.dine_cfg['im_weight'] * \
+                information_maximization(logits)
+        elif self.dine_cfg['im_weight']:       # no pseudo box in the batch
+            losses['loss_im'] = logits.sum() * 0.0
         losses.update(self.dine_statistics(
             logits.detach(), bb, targets, share,
             Units(logits, logits, pseudo.groups, keep), data_samples))

@@ -22,6 +22,7 @@ from ..core.distributed import all_reduce_sum
 from ..registry import MODELS
 
 STAGES = ('warmup', 'bimem')
+IM_PRIORS = ('uniform', 'black_box')
 
 
 class Units(NamedTuple):
@@ -57,6 +58,9 @@ class BiMemTeacherStudent(BaseModel):
         ignore_index: label of ignored units.
         im_weight: weight of an information-maximisation term on the
             student's units (0: the faithful BiMem loss; ``bimem_plus``).
+        im_prior: ``'uniform'`` (the usual diversity term) or
+            ``'black_box'``: diverse towards the black box's class marginal
+            over the batch's units (segmentation: background dominates).
         mix_weight: weight of a mixup-consistency term (0: faithful;
             ``bimem_plus``; tasks that implement :meth:`mixup_loss`).
         mix_alpha: Beta(alpha, alpha) of the mixup coefficient.
@@ -78,6 +82,7 @@ class BiMemTeacherStudent(BaseModel):
                  stage: str = 'bimem', warmup_threshold: float = 0.0,
                  predict_on: str = 'student', teacher_train_mode: bool = True,
                  ignore_index: int = 255, im_weight: float = 0.0,
+                 im_prior: str = 'uniform',
                  mix_weight: float = 0.0, mix_alpha: float = 0.3,
                  adaptive_source: Optional[dict] = None,
                  data_preprocessor: Optional[dict] = None, init_cfg=None):
@@ -108,7 +113,10 @@ class BiMemTeacherStudent(BaseModel):
         self.warmup_threshold = warmup_threshold
         self.teacher_train_mode = teacher_train_mode
         self.ignore_index = ignore_index
-        self.im_weight = im_weight
+        if im_prior not in IM_PRIORS:
+            raise ValueError(f'im_prior must be one of {IM_PRIORS}, got '
+                             f'{im_prior!r}')
+        self.im_weight, self.im_prior = im_weight, im_prior
         self.mix_weight, self.mix_alpha = mix_weight, mix_alpha
         self.adaptive_source = self._adaptive_source_cfg(adaptive_source)
 
@@ -188,15 +196,24 @@ class BiMemTeacherStudent(BaseModel):
         losses = self.loss_fn(student.logits, self.masked(cal.labels, student),
                               self.masked(cal.labels_long, student))
         if self.im_weight:
-            logits = student.logits if student.valid is None else \
-                student.logits[student.valid]
-            losses['loss_im'] = self.im_weight * information_maximization(
-                logits)
+            losses['loss_im'] = self.im_loss(student, bb)
         if self.mix_weight:
             losses['loss_mix'] = self.mix_weight * self.mixup_loss(inputs,
                                                                    student)
         losses.update(self.statistics(cal, bb, teacher, data_samples))
         return losses
+
+    def im_loss(self, units: Units, bb: torch.Tensor) -> torch.Tensor:
+        """``im_weight`` * information maximisation of the valid units
+        (towards the black box's marginal with ``im_prior='black_box'``);
+        0 for a batch without units."""
+        logits = units.logits
+        if units.valid is not None:
+            logits, bb = logits[units.valid], bb[units.valid]
+        if len(logits) == 0:
+            return units.logits.sum() * 0.0
+        prior = bb.float().mean(0) if self.im_prior == 'black_box' else None
+        return self.im_weight * information_maximization(logits, prior=prior)
 
     def mixup_loss(self, inputs, units: Units) -> torch.Tensor:
         """Mixup consistency of the student on a batch whose units are

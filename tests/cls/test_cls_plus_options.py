@@ -6,6 +6,7 @@ from mmpretrain.structures import DataSample
 
 import bimem_mm.cls  # noqa: F401  (registers the classifier)
 import bimem_mm.det  # noqa: F401
+from bimem_mm.core.dine import information_maximization
 from bimem_mm.registry import MODELS
 
 NUM_CLASSES, BATCH = 10, 8
@@ -132,3 +133,18 @@ def test_analysis_labels_are_logged_but_never_change_a_loss():
     assert 'bimem/acc_calibrated' not in plain
     for name, value in plain.items():
         assert torch.equal(value, analysed[name]), name
+
+
+def test_im_prior_follows_the_black_box_marginal():
+    inputs, samples = batch(3)
+    uniform, towards = build(im_weight=1.0), build(
+        im_weight=1.0, im_prior='black_box')
+    for model in (uniform, towards):
+        init_memory(model, inputs, samples)
+    student = uniform.units(uniform.student, inputs, samples)
+    bb = torch.stack([s.bb_probs for s in samples])
+    expected = information_maximization(student.logits, prior=bb.mean(0))
+    assert torch.allclose(towards.im_loss(student, bb), expected)
+    assert not torch.allclose(uniform.im_loss(student, bb), expected)
+    with pytest.raises(ValueError, match='im_prior'):
+        build(im_prior='flat')

@@ -102,3 +102,21 @@ def test_mixup_consistency_is_pixel_aligned():
     # a model that is not pixel-aligned (flips the map) costs more
     flipped = mixup_consistency(lambda x: torch.log(x.flip(-1)), same, same)
     assert flipped > ent[0].mean() + 1e-3
+
+
+def test_information_maximization_towards_a_prior():
+    logits = torch.randn(64, 5, generator=torch.Generator().manual_seed(0))
+    plain = information_maximization(logits)
+    uniform = information_maximization(logits, prior=torch.ones(5))
+    assert torch.allclose(uniform, plain + math.log(5), atol=1e-4)
+    # a prior on class 0 (segmentation's background): predicting mostly
+    # class 0 is now better than a uniform spread, the reverse of no prior
+    mostly_zero = torch.full((64, 5), -4.0)
+    mostly_zero[:56, 0] = 4.0
+    mostly_zero[56:, 1:] = torch.eye(4).repeat(2, 1) * 8 - 4
+    spread = torch.eye(5).repeat(13, 1)[:64] * 8 - 4
+    prior = torch.tensor([0.875, 0.03125, 0.03125, 0.03125, 0.03125])
+    assert information_maximization(mostly_zero, prior=prior) < \
+        information_maximization(spread, prior=prior)
+    assert information_maximization(mostly_zero) > \
+        information_maximization(spread)

@@ -111,12 +111,15 @@ def test_bimem_plus_adds_im_to_the_bimem_loss(data):
     model, batch = _model_and_batch(PLUS, data)
     assert type(model).__name__ == 'BiMemDetector'
     assert model.im_weight == 1.0 and model.refiner.temperature == 10.0
+    model.prepare_for_dataset(N_SCENES)              # what BiMemHook does
     model.init_memory_step(batch)
     model.refiner.finalize_init()
     optim = OptimWrapper(torch.optim.SGD(model.parameters(), lr=0.01))
     log = model.train_step(batch, optim)
     assert 'loss_im' in log and torch.isfinite(log['loss_im'])
     assert 'loss_bimem_rce' in log
+    assert log['bimem/source_share'] == 1.0          # first step: black box
+    assert int(model.source_samples_seen) == BATCH
 
 
 @pytest.mark.slow

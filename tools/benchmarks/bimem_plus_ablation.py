@@ -31,6 +31,8 @@ ABLATIONS = {
                          'calibrate the raw black box'),
     'plus_no_mix': (['model.mix_weight=0.0'], 'dine_half', 'no mixup'),
     'plus_no_im': (['model.im_weight=0.0'], 'dine_half', 'no IM'),
+    'plus_im_prior_bb': (['model.im_prior=black_box'], 'dine_half',
+                         "IM diverse towards the black box's marginal"),
     'plus_t1': (['model.refiner.temperature=1.0'], 'dine_half',
                 'official T = 1'),
     'plus_from_warmup': ([], 'warmup',
