@@ -78,3 +78,9 @@ def test_bimem_plus_starts_from_half_a_dine_run_and_ablations_follow(pair):
     assert variant.start_of('plus_no_mix') == 'dine_half'
     assert variant.start_of('plus_from_warmup') == 'warmup'
     assert 'plus_no_mix' not in recipe.variants     # the class is untouched
+    name, (options, start, _) = ablation.parse_variant(
+        'seg_t10=warmup:model.im_weight=0.0,model.mix_weight=0.0')
+    assert (name, start) == ('seg_t10', 'warmup')
+    assert options == ['model.im_weight=0.0', 'model.mix_weight=0.0']
+    with pytest.raises(SystemExit, match='NAME=warmup'):
+        ablation.parse_variant('x=scratch:model.im_weight=0')

@@ -53,7 +53,22 @@ def parse_args(argv=None):
     parser.add_argument('--ablations', default=','.join(ABLATIONS),
                         help='comma-separated subset of: '
                         + ','.join(ABLATIONS))
+    parser.add_argument('--variant', action='append', default=[],
+                        metavar='NAME=START:KEY=VAL[,KEY=VAL]',
+                        help='one more bimem_plus variant: START is warmup '
+                        'or dine_half, then its cfg-options, e.g. '
+                        'seg_t10=warmup:model.im_weight=0.0')
     return parser.parse_args(argv)
+
+
+def parse_variant(spec: str):
+    """'NAME=START:K=V,K=V' -> (NAME, ([K=V, ...], START, spec))."""
+    name, sep, rest = spec.partition('=')
+    start, _, options = rest.partition(':')
+    if not sep or start not in ('warmup', 'dine_half'):
+        raise SystemExit(f'--variant {spec}: expected '
+                         'NAME=warmup|dine_half:KEY=VAL[,KEY=VAL]')
+    return name, ([o for o in options.split(',') if o], start, rest)
 
 
 def pairs(args):
@@ -90,6 +105,10 @@ def main(argv=None):
     if unknown:
         raise SystemExit(f'unknown ablations {sorted(unknown)}; known: '
                          f'{", ".join(ABLATIONS)}')
+    for spec in args.variant:
+        name, variant = parse_variant(spec)
+        ABLATIONS[name] = variant
+        ablations.append(name)
     methods = ['dine', 'bimem', *ablations, 'bimem_plus']
     columns, table = [], {}
     for name, source, target in pairs(args):
