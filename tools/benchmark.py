@@ -339,8 +339,9 @@ def main(argv=None):
     if args.dry_run:
         print('# dry run: nothing was run or written')
         return
-    table = report.markdown(rows)
-    report.write_atomic(osp.join(args.out, 'results.md'), table)
+    table = report.pivot_markdown(rows)
+    report.write_atomic(osp.join(args.out, 'results.md'),
+                        table + '\n' + report.markdown(rows))
     plots.plot_results(rows, osp.join(args.out, 'results.png'))
     print(f'\n{table}\nresults: {csv_path}, results.md, results.png '
           f'({time.time() - start:.0f}s)')

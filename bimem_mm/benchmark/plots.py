@@ -9,11 +9,7 @@ import os.path as osp
 import tempfile
 from typing import Dict, List, Optional
 
-from .report import summarise
-
-# the order methods appear in, left to right
-METHOD_ORDER = ('black_box', 'warmup', 'dine', 'bimem', 'bimem_no_short',
-                'bimem_no_long', 'bimem_plus', 'oracle')
+from .report import method_key, summarise
 
 
 def _pyplot():
@@ -33,11 +29,6 @@ def _save(fig, path: str) -> None:
     os.replace(tmp, path)
 
 
-def _method_key(method: str):
-    return (METHOD_ORDER.index(method) if method in METHOD_ORDER
-            else len(METHOD_ORDER), method)
-
-
 def plot_results(rows: List[Dict], path: str) -> None:
     """One panel per (task, pair): a bar per method, mean over seeds with
     the spread (std) as an error bar."""
@@ -51,7 +42,7 @@ def plot_results(rows: List[Dict], path: str) -> None:
     for ax, (task, pair) in zip(axes[0], panels):
         items = sorted((s for s in summary
                         if (s['task'], s['pair']) == (task, pair)),
-                       key=lambda s: _method_key(s['method']))
+                       key=lambda s: method_key(s['method']))
         names = [s['method'] for s in items]
         colors = ['#888888' if n in ('black_box', 'warmup', 'oracle') else
                   '#d08030' if n == 'dine' else '#3070b0' for n in names]

@@ -9,6 +9,10 @@ from collections import OrderedDict
 from typing import Dict, List
 
 COLUMNS = ('task', 'pair', 'method', 'metric', 'value', 'seed', 'config')
+# the order methods and tasks are shown in
+METHOD_ORDER = ('black_box', 'warmup', 'dine', 'bimem', 'bimem_no_short',
+                'bimem_no_long', 'bimem_plus', 'oracle')
+TASK_ORDER = ('cls', 'seg', 'det')
 
 
 def write_atomic(path: str, text: str) -> None:
@@ -68,3 +72,36 @@ def markdown(rows: List[Dict]) -> str:
                      f"{s['metric']} | {s['mean']:.2f} | {s['std']:.2f} | "
                      f"{s['n']} |")
     return '\n'.join(lines) + '\n'
+
+
+def method_key(method: str):
+    """Sort key: the benchmark's method order, unknown names last."""
+    return (METHOD_ORDER.index(method) if method in METHOD_ORDER
+            else len(METHOD_ORDER), method)
+
+
+def pivot_markdown(rows: List[Dict]) -> str:
+    """One table per task: a row per method, a column per pair, cells
+    ``mean`` or ``mean +- std`` over the seeds."""
+    summary = summarise(rows)
+    out = []
+    tasks = sorted({s['task'] for s in summary}, key=lambda t: (
+        TASK_ORDER.index(t) if t in TASK_ORDER else len(TASK_ORDER), t))
+    for task in tasks:
+        items = [s for s in summary if s['task'] == task]
+        pairs = list(OrderedDict.fromkeys(s['pair'] for s in items))
+        cells = {(s['method'], s['pair']): s for s in items}
+        seeds = max(s['n'] for s in items)
+        out.append(f"**{task}** ({items[0]['metric']}, %, last iterate, "
+                   f"{seeds} seed{'s' * (seeds > 1)})\n")
+        out.append('| method | ' + ' | '.join(pairs) + ' |')
+        out.append('| --- |' + ' ---: |' * len(pairs))
+        for method in sorted({s['method'] for s in items}, key=method_key):
+            row = []
+            for pair in pairs:
+                s = cells.get((method, pair))
+                row.append('' if s is None else f"{s['mean']:.2f}" + (
+                    f" ± {s['std']:.2f}" if s['n'] > 1 else ''))
+            out.append(f'| {method} | ' + ' | '.join(row) + ' |')
+        out.append('')
+    return '\n'.join(out)

@@ -56,6 +56,14 @@ def test_report_upserts_and_summarises(tmp_path):
     assert summary['mean'] == pytest.approx(53.0) and summary['n'] == 2
     assert '| cls | a->b | bimem | top1 | 53.00 | 1.41 | 2 |' in \
         report.markdown(back)
+    more = back + [dict(task='seg', pair='c->d', method=m, metric='mIoU',
+                        value=v, seed=0, config='s.py')
+                   for m, v in (('oracle', 90), ('black_box', 10))]
+    pivot = report.pivot_markdown(more)
+    assert pivot.index('**cls**') < pivot.index('**seg**')
+    assert '| bimem | 53.00 ± 1.41 |' in pivot
+    seg = pivot[pivot.index('**seg**'):]
+    assert seg.index('| black_box | 10.00 |') < seg.index('| oracle |')
 
 
 def test_bimem_plus_starts_from_half_a_dine_run_and_ablations_follow(pair):
