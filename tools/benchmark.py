@@ -1,6 +1,7 @@
 """Run the BiMem benchmark: every task x method through the real tools.
 
-    # the embedded default (pip-installed digits), CPU, a few minutes
+    # the embedded default (pip-installed digits): every task and method,
+    # about 15 minutes on 2 CPU cores
     python tools/benchmark.py --suite demo --out work_dirs/demo
     # any pair of digit files of the same form (see docs/classification.md)
     python tools/benchmark.py --pair SRC.npz:TGT.npz --out work_dirs/pair
