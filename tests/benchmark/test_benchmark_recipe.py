@@ -71,6 +71,8 @@ def test_bimem_plus_starts_from_half_a_dine_run_and_ablations_follow(pair):
     src, tgt, out = pair
     recipe = ClsRecipe(src, tgt, out, seed=0, iters=10)
     assert recipe.start_of('bimem_plus') == 'dine_half'
+    from bimem_mm.benchmark.seg import SegRecipe
+    assert SegRecipe(src, tgt, out, seed=0).start_of('bimem_plus') == 'warmup'
     assert recipe.start_of('bimem') == recipe.start_of('bimem_no_long') \
         == 'warmup'
     path = osp.join(stages.REPO, 'tools', 'benchmarks',

@@ -103,10 +103,13 @@ def test_dine_needs_the_training_set_size_and_known_options(data):
         MODELS.build(cfg)
 
 
-def test_bimem_plus_adds_im_with_t10(data):
+def test_bimem_plus_keeps_the_faithful_values(data):
+    # chosen on the development pairs (docs/benchmark.md)
     model, _ = _model_and_batch(PLUS, data)
     assert type(model).__name__ == 'BiMemSegmentor'
-    assert model.im_weight == 1.0 and model.refiner.temperature == 10.0
+    assert model.im_weight == model.mix_weight == 0.0
+    assert model.adaptive_source is None
+    assert model.refiner.temperature == 1.0
 
 
 @pytest.mark.slow
