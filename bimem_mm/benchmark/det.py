@@ -42,6 +42,7 @@ class DetRecipe(DigitRecipe):
     @staticmethod
     def scheduler_options(n: int) -> List[str]:
         # a linear LR warm-up (100 iterations at the default 1000), then poly
-        return [f'param_scheduler.0.end={min(100, max(1, n // 10))}',
-                f'param_scheduler.1.begin={min(100, max(1, n // 10))}',
+        warm = min(100, max(1, n // 10))
+        return [f'param_scheduler.0.end={warm}',
+                f'param_scheduler.1.begin={warm}',
                 f'param_scheduler.1.end={n}']

@@ -109,7 +109,10 @@ def run_tool(tool: str, args: List[str], log: str, done: Optional[str],
         while proc.poll() is None:
             _show(f'    {label:<44s} {log_progress(log):>10s} '
                   f'{time.time() - start:5.0f}s', final=False)
-            time.sleep(1.0)
+            try:                  # redraw every second, return at once
+                proc.wait(timeout=1.0)
+            except subprocess.TimeoutExpired:
+                pass
     _show(f'    {label:<44s} {"done" if proc.returncode == 0 else "FAILED":>10s}'
           f' {time.time() - start:5.0f}s', final=True)
     if proc.returncode != 0:

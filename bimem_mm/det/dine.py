@@ -1,5 +1,5 @@
 """DINE-style distillation around an mmdet two-stage detector (a baseline)."""
-from typing import Dict, Optional
+from typing import Dict
 
 import torch
 
@@ -50,11 +50,6 @@ class DINEDetector(DINETargetMixin, BiMemDetector):
             ``BiMemHook``).
         **kwargs: see :class:`BiMemDetector`.
     """
-
-    def __init__(self, *args, dine: Optional[dict] = None, **kwargs):
-        kwargs.setdefault('stage', 'bimem')
-        super().__init__(*args, **kwargs)
-        self.init_dine(dine)
 
     def bimem_loss(self, inputs, data_samples) -> Dict[str, torch.Tensor]:
         _, bb, targets, share = self.dine_targets(inputs, data_samples)

@@ -45,9 +45,14 @@ class DINETargetMixin:
     uses_memory = False   # BiMemHook skips the long-term initialisation
     dine_defaults = dict(num_samples=None, momentum=0.6, im_weight=1.0)
 
+    def __init__(self, *args, dine: Optional[dict] = None, **kwargs):
+        kwargs.setdefault('stage', 'bimem')
+        super().__init__(*args, **kwargs)
+        self.init_dine(dine)
+
     def init_dine(self, dine: Optional[dict]) -> None:
         """Set ``dine_cfg`` (``dine_defaults`` updated by ``dine``) and the
-        sample counter; call after ``BiMemTeacherStudent.__init__``."""
+        sample counter (``__init__`` calls it after the wrapper's own)."""
         cfg = dict(self.dine_defaults)
         unknown = set(dine or {}) - set(cfg)
         if unknown:

@@ -1,5 +1,5 @@
 """DINE-style distillation around an mmseg segmentor (a baseline)."""
-from typing import Dict, Optional
+from typing import Dict
 
 import torch
 
@@ -46,11 +46,6 @@ class DINESegmentor(DINETargetMixin, BiMemSegmentor):
 
     dine_defaults = dict(DINETargetMixin.dine_defaults, mix_weight=1.0,
                          mix_alpha=0.3)
-
-    def __init__(self, *args, dine: Optional[dict] = None, **kwargs):
-        kwargs.setdefault('stage', 'bimem')
-        super().__init__(*args, **kwargs)
-        self.init_dine(dine)
 
     def bimem_loss(self, inputs, data_samples) -> Dict[str, torch.Tensor]:
         _, bb, targets, share = self.dine_targets(inputs, data_samples)
