@@ -86,6 +86,21 @@ def check_img_shape(img_shape, where: str) -> None:
         _fail(where)(f'img_shape must be 2 positive ints (h, w), got {img_shape!r}')
 
 
+def check_topk(p: np.ndarray, idx: np.ndarray, bad) -> None:
+    """(..., K) top-k entries: distinct classes, values descending, and
+    positive mass in every unit (else expansion divides 0 by 0)."""
+    if not p.size:
+        return
+    if p.shape[-1] > 1:
+        if (np.diff(p.astype(np.float32), axis=-1) > 0).any():
+            bad('top-k probabilities are not sorted in descending order')
+        srt = np.sort(idx, axis=-1)
+        if (srt[..., 1:] == srt[..., :-1]).any():
+            bad('a unit repeats a class index in its top-k')
+    if (p.sum(-1, dtype=np.float32) <= 0).any():
+        bad('a unit has zero probability mass')
+
+
 def check_record(rec: dict, where: str, task: str, num_classes: int,
                  mode: str, k: int, dtype: str) -> None:
     """Check one raw stored record (as read from a shard)."""
@@ -107,6 +122,7 @@ def check_record(rec: dict, where: str, task: str, num_classes: int,
         if idx.size and (idx.min() < 0 or idx.max() >= num_classes):
             bad(f'class index out of [0, {num_classes}): '
                 f'{idx.min() if idx.min() < 0 else idx.max()}')
+        check_topk(p, idx, bad)
     elif idx is not None:
         bad("field 'indices' is not allowed in mode 'probs'")
     shape = rec.get('img_shape')
@@ -139,10 +155,10 @@ def expand_record(probs: np.ndarray, indices, num_classes: int) -> np.ndarray:
         raise ValueError(f'indices shape {idx.shape} != probs shape {p.shape}')
     k = p.shape[-1]
     shape = p.shape[:-1] + (num_classes,)
-    if k >= num_classes:
+    if k >= num_classes:   # renormalised too: fp16 sums are only ~1
         out = np.zeros(shape, np.float32)
         np.put_along_axis(out, idx, p, axis=-1)
-        return out
+        return out / out.sum(-1, keepdims=True)
     rest = np.clip(1.0 - p.sum(-1, keepdims=True), 0.0, None)
     out = np.broadcast_to(rest / np.float32(num_classes - k), shape).copy()
     np.put_along_axis(out, idx, p, axis=-1)

@@ -1,6 +1,7 @@
 """Read and check a prediction store (see the package doc)."""
 import json
 import os
+import re
 import zipfile
 import zlib
 
@@ -8,7 +9,10 @@ import numpy as np
 
 from .errors import PredictionStoreError
 from .format import DTYPES, FORMAT, MODES, TASKS, VERSION, check_record, expand_record
+from .npz import check_members, check_npz
 
+SHARD_NAME = re.compile(r'shard-\d+\.npz')
+INT_FIELDS = ('version', 'num_classes', 'k', 'count')
 REQUIRED = ('format', 'version', 'task', 'classes', 'num_classes', 'mode', 'k',
             'dtype', 'count', 'shards')
 _READ_ERRORS = (OSError, zipfile.BadZipFile, EOFError, ValueError, KeyError,
@@ -58,6 +62,10 @@ class PredictionStore:
         missing = [f for f in REQUIRED if f not in m]
         if missing:
             bad(f'missing field(s) {missing}')
+        for name in INT_FIELDS:
+            if type(m[name]) is not int or m[name] < 0:
+                bad(f'{name} must be a non-negative integer, got '
+                    f'{m[name]!r}')
         if m['format'] != FORMAT or m['version'] != VERSION:
             bad(f"format {m['format']!r} version {m['version']!r} is not "
                 f'{FORMAT!r} version {VERSION}')
@@ -78,6 +86,13 @@ class PredictionStore:
                 isinstance(s, dict) and isinstance(s.get('file'), str)
                 and isinstance(s.get('count'), int) for s in shards)):
             bad('shards must be a list of {"file": str, "count": int}')
+        real_root = os.path.realpath(self.root)
+        for s in shards:
+            real = os.path.realpath(os.path.join(self.root, s['file']))
+            if (not SHARD_NAME.fullmatch(s['file']) or s['count'] < 0
+                    or os.path.dirname(real) != real_root):
+                bad(f"shard {s['file']!r} (count {s['count']}): shards must "
+                    'be files named shard-<digits>.npz inside the store folder')
         if sum(s['count'] for s in shards) != m['count']:
             bad(f"count {m['count']} != sum of shard counts "
                 f"{sum(s['count'] for s in shards)}")
@@ -93,8 +108,12 @@ class PredictionStore:
             if not os.path.isfile(path):
                 raise PredictionStoreError(
                     f'{path}: shard listed in manifest.json is missing')
+            check_npz(path)
             try:
-                z = np.load(path)
+                z = np.load(path, allow_pickle=False)
+                if not isinstance(z, np.lib.npyio.NpzFile):
+                    raise PredictionStoreError(f'{path}: not an npz archive')
+                check_members(z, path)
                 members = {}
                 for name in z.files:
                     pos, _, field = name.partition('/')

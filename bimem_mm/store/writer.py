@@ -5,6 +5,7 @@ import os
 
 import numpy as np
 
+from . import lock
 from .errors import PredictionStoreError
 from .format import (
     DTYPES,
@@ -29,9 +30,12 @@ def atomic_write(path: str, write) -> None:
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as err:
         if os.path.exists(tmp):
             os.remove(tmp)
+        if isinstance(err, (OSError, RuntimeError)):   # disk full, read-only
+            raise PredictionStoreError(
+                f'{path}: cannot write ({err})') from err
         raise
 
 
@@ -40,7 +44,10 @@ class PredictionWriter:
 
     Args:
         root: store directory (created; an incomplete store there is
-            replaced, a complete one -- with ``manifest.json`` -- is refused).
+            replaced, a complete one -- with ``manifest.json`` -- is refused
+            unless ``overwrite``). The writer holds ``root/.lock`` (see
+            :mod:`.lock`) until :meth:`close` / :meth:`abort`, so a second
+            writer on the same folder is refused instead of mixing shards.
         task: 'cls', 'seg' or 'det'.
         classes: class names, C of them.
         mode: 'probs' (full distribution), 'topk' (k largest, sorted
@@ -50,6 +57,7 @@ class PredictionWriter:
         source: free dict describing where the predictions came from.
         shard_size: images per shard file (a shard is also closed once it
             holds ``max_shard_bytes``).
+        overwrite: replace a complete store at ``root``.
 
     Use as a context manager, or call :meth:`close` at the end.
     """
@@ -57,7 +65,7 @@ class PredictionWriter:
     max_shard_bytes = 256 << 20
 
     def __init__(self, root, task, classes, mode='topk', k=5, dtype='float16',
-                 source=None, shard_size=1024):
+                 source=None, shard_size=1024, overwrite=False):
         self.root = str(root)
         classes = [str(c) for c in classes]
         c = len(classes)
@@ -80,14 +88,32 @@ class PredictionWriter:
         self.k = {'probs': c, 'hard': 1}.get(mode, min(int(k), c))
         self.source = dict(source or {})
         self.shard_size = int(shard_size)
+        self._closed = True   # until the lock is held
         manifest = os.path.join(self.root, 'manifest.json')
-        if os.path.exists(manifest):
+        if os.path.exists(manifest) and not overwrite:
             raise PredictionStoreError(
-                f'{manifest}: a complete store exists already; remove it first')
-        os.makedirs(self.root, exist_ok=True)
-        for pattern in ('shard-*.npz', '.shard-*.tmp', '.manifest.json.*.tmp'):
-            for old in glob.glob(os.path.join(self.root, pattern)):
-                os.remove(old)  # left by an incomplete earlier run
+                f'{manifest}: a complete store exists already; remove it or '
+                'pass --overwrite')
+        try:
+            os.makedirs(self.root, exist_ok=True)
+        except OSError as err:
+            raise PredictionStoreError(
+                f'{self.root}: cannot create the store folder ({err})') from err
+        self._lock = lock.acquire(self.root)
+        try:
+            if os.path.exists(manifest) and not overwrite:  # finished meanwhile
+                raise PredictionStoreError(
+                    f'{manifest}: a complete store exists already; remove it '
+                    'or pass --overwrite')
+            if os.path.exists(manifest):
+                os.remove(manifest)     # first: the old store is now incomplete
+            for pattern in ('shard-*.npz', '.shard-*.tmp',
+                            '.manifest.json.*.tmp'):
+                for old in glob.glob(os.path.join(self.root, pattern)):
+                    os.remove(old)  # left by an incomplete earlier run
+        except BaseException:
+            lock.release(self._lock)
+            raise
         self._keys = set()
         self._buf, self._buf_keys, self._buf_bytes = {}, [], 0
         self._shards = []
@@ -160,19 +186,28 @@ class PredictionWriter:
         """Flush the last shard, write ``manifest.json`` last; return root."""
         if self._closed:
             return self.root
-        self._flush()
-        manifest = {
-            'format': FORMAT, 'version': VERSION, 'task': self.task,
-            'classes': self.classes, 'num_classes': len(self.classes),
-            'mode': self.mode, 'k': self.k, 'dtype': self.dtype,
-            'source': self.source, 'count': len(self._keys),
-            'shards': self._shards,
-        }
-        text = json.dumps(manifest, indent=2, default=str).encode()
-        atomic_write(os.path.join(self.root, 'manifest.json'),
-                     lambda f: f.write(text))
-        self._closed = True
+        try:
+            self._flush()
+            manifest = {
+                'format': FORMAT, 'version': VERSION, 'task': self.task,
+                'classes': self.classes, 'num_classes': len(self.classes),
+                'mode': self.mode, 'k': self.k, 'dtype': self.dtype,
+                'source': self.source, 'count': len(self._keys),
+                'shards': self._shards,
+            }
+            text = json.dumps(manifest, indent=2, default=str).encode()
+            atomic_write(os.path.join(self.root, 'manifest.json'),
+                         lambda f: f.write(text))
+        finally:
+            self.abort()
         return self.root
+
+    def abort(self) -> None:
+        """Stop without a manifest (the store stays incomplete); unlock."""
+        self._closed = True
+        if getattr(self, '_lock', None):
+            lock.release(self._lock)
+            self._lock = None
 
     def __enter__(self):
         return self
@@ -181,6 +216,6 @@ class PredictionWriter:
         if exc_type is None:
             self.close()
         else:
-            self._closed = True  # write nothing more: no manifest
+            self.abort()  # write nothing more: no manifest
         return False
 

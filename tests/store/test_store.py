@@ -166,7 +166,8 @@ def test_shard_write_is_temp_then_rename(tmp_path, monkeypatch):
     def fail(*args, **kwargs):
         raise OSError('disk full')
     monkeypatch.setattr(writer_mod.np, 'savez', fail)
-    with pytest.raises(OSError):
+    with pytest.raises(PredictionStoreError,   # names the file (issue 12)
+                       match=r'shard-00000\.npz: cannot write \(disk full'):
         make(str(tmp_path / 't'))
     assert os.listdir(tmp_path / 't') == []  # no partial shard, no temp file
 
@@ -358,3 +359,145 @@ def test_empty_det_and_many_classes(tmp_path):
     assert store.probs('none').shape == (0, 300)
     assert store.record('one')['indices'].dtype == np.int16
     np.testing.assert_allclose(store.probs('one').sum(-1), 1, atol=1e-3)
+
+
+# --- issue 12: odd records, crafted shards and manifests, concurrent writers
+
+
+def _topk_edit(name, fn):
+    return lambda a: a.__setitem__(name, fn(a[name]).astype(a[name].dtype))
+
+
+ODD_TOPK = [  # (edit of image 1's record, message part): case 6
+    (_topk_edit('1/indices', lambda i: i * 0 + i[:1]), 'repeats a class index'),
+    (_topk_edit('1/probs', lambda p: p[::-1]), 'not sorted in descending'),
+    (_topk_edit('1/probs', lambda p: p * 0), 'zero probability mass'),
+]
+
+
+@pytest.mark.parametrize('edit,part', ODD_TOPK)
+def test_odd_topk_records_are_refused(tmp_path, edit, part):
+    """Before: passed validation and expanded to a wrong distribution."""
+    root = str(tmp_path / 's')
+    make(root, 'cls', 'topk')
+    path = edit_shard(root, edit)
+    raises(root, path, repr(KEYS[1]), part)
+
+
+def test_topk_with_k_equal_c_is_renormalised():
+    """Before: the k >= C branch returned the stored (fp16) values as is."""
+    p = np.array([[0.5, 0.3, 0.1]], np.float16)      # sums to 0.9
+    idx = np.array([[2, 0, 1]])
+    out = expand_record(p, idx, 3)
+    assert np.isclose(out.sum(), 1, atol=1e-6)
+    assert np.allclose(out, [[0.3 / 0.9, 0.1 / 0.9, 0.5 / 0.9]], atol=1e-3)
+    torch_out = expand_topk(torch.as_tensor(idx), torch.as_tensor(p), 3)
+    assert np.allclose(torch_out.numpy(), out, atol=1e-6)
+
+
+def test_shard_outside_the_store_is_refused(tmp_path):
+    """Case 4. Before: ../other/shard-00000.npz or an absolute path was
+    read from outside the store."""
+    root = str(tmp_path / 's')
+    make(root)
+    make(str(tmp_path / 'other'))
+    outside = str(tmp_path / 'other' / 'shard-00000.npz')
+    mpath = os.path.join(root, 'manifest.json')
+    for name in ('../other/shard-00000.npz', outside, 'x.npz',
+                 'shard-00000.npz/../shard-00001.npz'):
+        raises(root, edit_manifest(root, lambda m: m['shards'][0].update(
+            file=name)), mpath, repr(name), 'inside the store folder')
+    os.remove(os.path.join(root, 'shard-00000.npz'))
+    os.symlink(outside, os.path.join(root, 'shard-00000.npz'))
+    raises(root, edit_manifest(root, lambda m: m['shards'][0].update(
+        file='shard-00000.npz')), mpath, 'inside the store folder')
+
+
+def test_reader_does_not_crash_on_crafted_files(tmp_path):
+    """Case 7. Before: AttributeError (a .npy as shard), MemoryError (a
+    header declaring 2**40 elements), TypeError (num_classes 10.0)."""
+    root = str(tmp_path / 's')
+    make(root)
+    shard = os.path.join(root, 'shard-00001.npz')
+    good = open(shard, 'rb').read()
+    np.save(open(shard, 'wb'), np.zeros(3))
+    raises(root, shard, 'not an npz archive (a plain .npy array)')
+
+    import zipfile
+    with zipfile.ZipFile(shard, 'w') as z:   # a member claiming 8 TiB
+        with z.open('keys.npy', 'w') as f:
+            np.lib.format.write_array_header_1_0(
+                f, {'descr': '<f8', 'fortran_order': False,
+                    'shape': (2 ** 40,)})
+            f.write(b'\0' * 64)
+    raises(root, shard, "member 'keys.npy'", '(1099511627776,)',
+           '8796093022208 bytes')
+    with zipfile.ZipFile(shard, 'w') as z:   # an object array (pickle)
+        with z.open('keys.npy', 'w') as f:
+            np.lib.format.write_array_header_1_0(
+                f, {'descr': '|O', 'fortran_order': False, 'shape': (0,)})
+    raises(root, shard, 'object arrays')
+    with open(shard, 'wb') as f:
+        f.write(good)
+
+    mpath = os.path.join(root, 'manifest.json')
+    good = open(mpath).read()
+    for field, value in (('num_classes', 6.0), ('k', '3'), ('count', True),
+                         ('version', 1.0)):
+        with open(mpath, 'w') as f:
+            f.write(good)
+        raises(root, edit_manifest(root, lambda m: m.update({field: value})),
+               mpath, f'{field} must be a non-negative integer')
+    with open(mpath, 'w') as f:
+        f.write(good)
+    PredictionStore(root)
+
+
+def test_second_writer_is_locked_out(tmp_path):
+    """Case 2. Before: a second writer on the same folder deleted the
+    first one's shards and both 'succeeded'."""
+    root = str(tmp_path / 's')
+    first = PredictionWriter(root, 'cls', CLASSES, shard_size=1)
+    rng = np.random.default_rng(0)
+    first.add(KEYS[0], dist(rng, ()))
+    lock = os.path.join(root, '.lock')
+    assert open(lock).read().split()[0] == str(os.getpid())
+    with pytest.raises(PredictionStoreError, match='another writer') as e:
+        PredictionWriter(root, 'cls', CLASSES)
+    assert str(e.value).startswith(lock)
+    assert os.path.exists(os.path.join(root, 'shard-00000.npz'))
+    first.add(KEYS[1], dist(rng, ()))
+    first.close()
+    assert not os.path.exists(lock)
+    assert len(PredictionStore(root)) == 2
+    # a complete store is kept unless overwrite=True
+    with pytest.raises(PredictionStoreError, match='--overwrite'):
+        PredictionWriter(root, 'cls', CLASSES)
+    with PredictionWriter(root, 'cls', CLASSES, overwrite=True) as w:
+        assert not os.path.exists(os.path.join(root, 'manifest.json'))
+        w.add(KEYS[2], dist(rng, ()))
+    assert PredictionStore(root).keys == [KEYS[2]]
+
+
+def test_stale_lock_is_reported(tmp_path):
+    import subprocess
+    import sys
+    root = tmp_path / 's'
+    root.mkdir()
+    dead = subprocess.run([sys.executable, '-c', 'import os; print(os.getpid())'],
+                          capture_output=True, text=True).stdout.strip()
+    import socket
+    (root / '.lock').write_text(f'{dead} {socket.gethostname()}\n')
+    with pytest.raises(PredictionStoreError,
+                       match=f'stale lock of process {dead}.*delete the lock'):
+        PredictionWriter(str(root), 'cls', CLASSES)
+    assert (root / '.lock').exists()      # never broken silently
+
+
+def test_failed_writer_releases_its_lock(tmp_path):
+    root = str(tmp_path / 's')
+    with pytest.raises(RuntimeError):
+        with PredictionWriter(root, 'cls', CLASSES):
+            raise RuntimeError('black box failed')
+    assert not os.path.exists(os.path.join(root, '.lock'))
+    PredictionWriter(root, 'cls', CLASSES).abort()
