@@ -77,6 +77,7 @@ class BiMem(nn.Module):
                                           min_units_short, ready_check)
         self._generator = None
         self._seed = seed
+        self._last_zero_mass = torch.zeros((), dtype=torch.long)
 
     @property
     def initialized(self) -> bool:
@@ -156,6 +157,7 @@ class BiMem(nn.Module):
         result = calibrate(bb_probs, w_long, w_short, short_ready,
                            self.short_weight, self.threshold,
                            self.ignore_index)
+        self._last_zero_mass = result.zero_mass
         if update and self.use_long:
             mix = {}
             if self.use_short:
@@ -183,4 +185,6 @@ class BiMem(nn.Module):
             'short_ready': self.short_term.is_ready().float(),
             'proto_norm': self.long_term.prototypes.norm(dim=1).mean(),
             'proto_drift': self.long_term.drift(),
+            # units of the last refine() whose w * p was all zero (ignored)
+            'zero_mass': self._last_zero_mass.float(),
         }

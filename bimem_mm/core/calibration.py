@@ -26,11 +26,13 @@ def memory_weights(features: torch.Tensor, prototypes: torch.Tensor,
 
 def hard_labels(scores: torch.Tensor, threshold: float,
                 ignore_index: int) -> torch.Tensor:
-    """argmax of (N, C) scores; ``ignore_index`` where max prob < threshold."""
+    """argmax of (N, C) scores; ``ignore_index`` where max prob < threshold
+    and where a row is all zero (w * p underflows with a large T and a
+    top-k store: such a unit has no label, even at threshold 0)."""
     probs = normalise(scores)
     conf, labels = probs.max(1)
-    return torch.where(conf < threshold, labels.new_tensor(ignore_index),
-                       labels)
+    ignore = (conf < threshold) | (scores.sum(1) <= 0)
+    return torch.where(ignore, labels.new_tensor(ignore_index), labels)
 
 
 class Calibration(NamedTuple):
@@ -38,13 +40,15 @@ class Calibration(NamedTuple):
 
     Fields: ``labels`` (N,) fused label (CE target), ``labels_long`` (N,)
     long-term label (RCE target), ``probs`` (N, C) fused distribution,
-    ``probs_long`` (N, C), ``short_used`` 0-dim bool.
+    ``probs_long`` (N, C), ``short_used`` 0-dim bool, ``zero_mass`` 0-dim
+    long: units whose fused scores w * p were all zero (ignored).
     """
     labels: torch.Tensor
     labels_long: torch.Tensor
     probs: torch.Tensor
     probs_long: torch.Tensor
     short_used: torch.Tensor
+    zero_mass: torch.Tensor = torch.zeros((), dtype=torch.long)
 
 
 def calibrate(p_src: torch.Tensor, w_long: torch.Tensor,
@@ -76,4 +80,4 @@ def calibrate(p_src: torch.Tensor, w_long: torch.Tensor,
         labels=hard_labels(fused, threshold, ignore_index),
         labels_long=hard_labels(long_scores, threshold, ignore_index),
         probs=normalise(fused), probs_long=normalise(long_scores),
-        short_used=used)
+        short_used=used, zero_mass=(fused.sum(1) <= 0).sum())

@@ -23,9 +23,10 @@ def expand_topk(indices: torch.Tensor, probs: torch.Tensor,
     """
     probs = probs.float()
     n, k = probs.shape
-    if k >= num_classes:
-        out = probs.new_zeros(n, num_classes)
-        return out.scatter_(1, indices.long(), probs)
+    if k >= num_classes:   # renormalised too: stored sums are only ~1
+        out = probs.new_zeros(n, num_classes).scatter_(1, indices.long(),
+                                                       probs)
+        return out / out.sum(1, keepdim=True)
     rest = (1.0 - probs.sum(1, keepdim=True)).clamp_min(0.0)
     out = (rest / (num_classes - k)).expand(n, num_classes).clone()
     out.scatter_(1, indices.long(), probs)
