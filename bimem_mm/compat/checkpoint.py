@@ -19,7 +19,9 @@ The design here:
   then turns the tagged values back into ``HistoryBuffer`` / numpy.
   A file that needs anything else is refused with a clear error; users who
   trust a file opt in with ``trust_checkpoints(True)`` (``--trust-checkpoint``
-  in ``tools/train.py`` / ``tools/test.py``).
+  in ``tools/train.py`` / ``tools/test.py``): every file is still tried
+  weights-only first, and only a file that needs more is unpickled fully,
+  with a WARNING naming it.
 
 :func:`apply` installs both into MMEngine (it is idempotent): the loader as
 the handler of local paths in ``CheckpointLoader`` and the saver in place
@@ -27,16 +29,17 @@ of ``mmengine.runner.runner.save_checkpoint``.
 """
 from __future__ import annotations
 
-import os
 import os.path as osp
 import pickle
-import tempfile
+import sys
 import warnings
 from collections import OrderedDict
 from typing import Any
 
 import numpy as np
 import torch
+
+from .atomic import atomic_write
 
 _HISTORY_TAG = '__bimem_history_buffer__'
 _NDARRAY_TAG = '__bimem_ndarray__'
@@ -120,9 +123,6 @@ def safe_load(filename: str, map_location: Any = None) -> Any:
     filename = osp.expanduser(filename)
     if not osp.isfile(filename):
         raise CorruptCheckpointError(f'{filename}: checkpoint not found')
-    if _state['trust']:
-        return from_safe(torch.load(filename, map_location=map_location,
-                                    weights_only=False))
     try:
         obj = torch.load(filename, map_location=map_location,
                          weights_only=True)
@@ -130,6 +130,12 @@ def safe_load(filename: str, map_location: Any = None) -> Any:
         lines = [ln.strip() for ln in str(err).splitlines()
                  if 'Unsupported global' in ln or 'Unsupported operand' in ln]
         reason = lines[0] if lines else str(err).splitlines()[0]
+        if _state['trust']:       # this file only, and loudly
+            print(f'WARNING: {filename}: loading with full pickle '
+                  f'(--trust-checkpoint): {reason}; this runs code stored '
+                  'in the file', file=sys.stderr, flush=True)
+            return from_safe(torch.load(filename, map_location=map_location,
+                                        weights_only=False))
         raise UnsafeCheckpointError(
             f'{filename}: refused to load: it contains objects outside the '
             f'weights-only allowlist ({reason}). Loading '
@@ -143,21 +149,10 @@ def safe_load(filename: str, map_location: Any = None) -> Any:
 
 
 def atomic_torch_save(obj: Any, filename: str) -> None:
-    """``torch.save`` to a temporary file in the same folder, then rename."""
-    folder = osp.dirname(osp.abspath(filename))
-    os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix='.tmp-',
-                               suffix=osp.basename(filename))
-    try:
-        with os.fdopen(fd, 'wb') as f:
-            torch.save(obj, f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, filename)
-    except BaseException:
-        if osp.exists(tmp):
-            os.remove(tmp)
-        raise
+    """``torch.save`` to a temporary file in the same folder, then rename
+    (:func:`bimem_mm.compat.atomic.atomic_write`: the usual file mode, a
+    failure such as a full disk names ``filename``)."""
+    atomic_write(filename, lambda f: torch.save(obj, f))
 
 
 def save_checkpoint(checkpoint: dict, filename: str, *args, **kwargs) -> None:
@@ -178,13 +173,17 @@ def _load_local(filename: str, map_location: Any = None) -> Any:
 
 
 def apply() -> None:
-    """Install the safe loader and the atomic, safe saver into MMEngine."""
+    """Install the safe loader and the atomic, safe saver into MMEngine,
+    and the CPU fallbacks of :mod:`.distributed`."""
     if _state['applied']:
         return
     from mmengine.runner import runner as mm_runner
     from mmengine.runner.checkpoint import CheckpointLoader
 
+    from .distributed import apply as apply_distributed
+
     CheckpointLoader.register_scheme(prefixes='', loader=_load_local,
                                      force=True)
     mm_runner.save_checkpoint = save_checkpoint
+    apply_distributed()       # CPU (gloo) DDP
     _state['applied'] = True

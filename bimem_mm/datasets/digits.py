@@ -62,10 +62,22 @@ class DigitsNpzDataset(BaseDataset):
             raise ValueError(f'size must be positive, got {size}')
         super().__init__(data_root=data_root, **kwargs)
 
+    def _check_labels(self, y):
+        """Labels must index the dataset's classes (0 <= y < C)."""
+        c = len(self.metainfo['classes'])
+        bad = np.flatnonzero((y < 0) | (y >= c))
+        if bad.size:
+            raise ValueError(
+                f'{self.npz_file}: array {self.labels!r} has label '
+                f'{int(y[bad[0]])} at index {int(bad[0])} ({bad.size} labels '
+                f'in all) outside [0, {c}) for the {c} classes')
+
     def load_data_list(self):
         x, y, m = load_digits_npz(
             self.npz_file, self.images,
             self.labels if self.with_label else None)
+        if y is not None:
+            self._check_labels(y)
         x = prepare_digits(x, self.size, self.crop)
         if x.ndim == 3:
             x = np.repeat(x[..., None], 3, -1) if self.rgb else x[..., None]

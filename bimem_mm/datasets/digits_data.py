@@ -60,6 +60,8 @@ def load_digits_npz(path, images='x_train', labels='y_train', masks=None):
         if not (x.ndim == 3 or (x.ndim == 4 and x.shape[-1] == 3)):
             raise ValueError(f'{path}: array {images!r} has shape {x.shape}, '
                              'expected (N, H, W) or (N, H, W, 3)')
+        if len(x) == 0:
+            raise ValueError(f'{path}: array {images!r} holds 0 images')
         y = None
         if labels is not None:
             y = _read(data, path, labels)

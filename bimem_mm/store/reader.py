@@ -113,12 +113,18 @@ class PredictionStore:
                 z = np.load(path, allow_pickle=False)
                 if not isinstance(z, np.lib.npyio.NpzFile):
                     raise PredictionStoreError(f'{path}: not an npz archive')
-                check_members(z, path)
+                try:
+                    check_members(z, path)
+                except PredictionStoreError:
+                    z.close()
+                    raise
                 members = {}
                 for name in z.files:
                     pos, _, field = name.partition('/')
                     if field:
                         members.setdefault(int(pos), []).append(field)
+            except PredictionStoreError:
+                raise
             except _READ_ERRORS as e:
                 raise PredictionStoreError(
                     f'{path}: truncated or corrupt shard ({e!r})') from e

@@ -185,3 +185,33 @@ def test_shared_digits(name, crop, n):
     ds = DigitsNpzDataset(str(path), images='x_test', labels='y_test',
                           crop=crop, serialize_data=False)
     assert 0 <= ds[0]['gt_label'] <= 9
+
+
+def _dataset(path, **kwargs):
+    return DigitsNpzDataset(path, size=8, pipeline=[], **kwargs)
+
+
+@pytest.mark.parametrize('bad', [12, 10, -1])
+def test_labels_outside_the_classes_are_refused(tmp_path, bad):
+    """Issue 12, case 8. Before: labels 12 or -1 in a 10-class test split
+    gave an accuracy without complaint (and an IndexError deep in the loss
+    in a source split)."""
+    y = np.arange(6, dtype=np.int64) % 10
+    y[4] = bad
+    f = _write(tmp_path / 'bad.npz', x_train=np.zeros((6, 8, 8), np.uint8),
+               y_train=y)
+    with pytest.raises(ValueError) as e:
+        _dataset(f)
+    assert str(e.value) == (
+        f"{f}: array 'y_train' has label {bad} at index 4 (1 labels in all) "
+        'outside [0, 10) for the 10 classes')
+    assert len(_dataset(f, with_label=False)) == 6   # labels never read
+
+
+def test_empty_file_names_itself(tmp_path):
+    """Case 8. Before: ``need at least one array to concatenate``."""
+    f = _write(tmp_path / 'empty.npz', x_train=np.zeros((0, 8, 8), np.uint8),
+               y_train=np.zeros(0, np.int64))
+    with pytest.raises(ValueError, match=f"^{f}: array 'x_train' holds 0 "
+                       'images$'):
+        _dataset(f)
