@@ -29,6 +29,28 @@ def add_common_args(parser: argparse.ArgumentParser) -> None:
         'file): only for files you trust. Default: weights-only loading')
 
 
+def add_load_args(parser: argparse.ArgumentParser) -> None:
+    """--allow-partial, for the tools that load a --checkpoint's weights."""
+    parser.add_argument(
+        '--allow-partial', action='store_true',
+        help='load a checkpoint whose keys or shapes do not all fit the '
+        'model (a WARNING lists them). Default: refuse it (beyond the '
+        'teacher copy, the memories and sample counters)')
+
+
+def check_checkpoint(model, filename, args) -> None:
+    """Exit with a one-line error unless ``filename`` fits ``model``."""
+    from bimem_mm.compat.weights import (
+        CheckpointMismatchError,
+        check_checkpoint_fits,
+    )
+    try:
+        check_checkpoint_fits(model, filename,
+                              getattr(args, 'allow_partial', False))
+    except (CheckpointMismatchError, RuntimeError) as err:
+        raise SystemExit(f'error: {err}') from None
+
+
 def load_config(args) -> Config:
     """Read the config, apply --cfg-options, --launcher and --work-dir."""
     if 'LOCAL_RANK' not in os.environ:

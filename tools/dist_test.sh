@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Distributed testing with torchrun: tools/dist_train.sh CONFIG CHECKPOINT GPUS [args]
+# Distributed testing with torchrun: tools/dist_test.sh CONFIG CHECKPOINT NPROC [args]
+# (same environment variables as tools/dist_train.sh)
 CONFIG=$1
 CHECKPOINT=$2
 GPUS=$3
@@ -9,7 +10,7 @@ PORT=${PORT:-29500}
 MASTER_ADDR=${MASTER_ADDR:-"127.0.0.1"}
 
 PYTHONPATH="$(dirname "$0")/..":${PYTHONPATH:-} \
-python -m torch.distributed.run \
+"${PYTHON:-python}" -m torch.distributed.run \
     --nnodes="$NNODES" --node_rank="$NODE_RANK" --master_addr="$MASTER_ADDR" \
     --nproc_per_node="$GPUS" --master_port="$PORT" \
     "$(dirname "$0")/test.py" "$CONFIG" "$CHECKPOINT" --launcher pytorch "${@:4}"

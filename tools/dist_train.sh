@@ -1,5 +1,9 @@
 #!/usr/bin/env bash
-# Distributed training with torchrun: tools/dist_train.sh CONFIG GPUS [args]
+# Distributed training with torchrun: tools/dist_train.sh CONFIG NPROC [args]
+# NPROC processes on this node (one per GPU; on a machine without CUDA, CPU
+# processes with the gloo backend). Several nodes: run it on each with
+# NNODES, NODE_RANK, MASTER_ADDR, PORT set (docs/installation.md);
+# PYTHON picks the interpreter (default: python).
 CONFIG=$1
 GPUS=$2
 NNODES=${NNODES:-1}
@@ -8,7 +12,7 @@ PORT=${PORT:-29500}
 MASTER_ADDR=${MASTER_ADDR:-"127.0.0.1"}
 
 PYTHONPATH="$(dirname "$0")/..":${PYTHONPATH:-} \
-python -m torch.distributed.run \
+"${PYTHON:-python}" -m torch.distributed.run \
     --nnodes="$NNODES" --node_rank="$NODE_RANK" --master_addr="$MASTER_ADDR" \
     --nproc_per_node="$GPUS" --master_port="$PORT" \
     "$(dirname "$0")/train.py" "$CONFIG" --launcher pytorch "${@:3}"

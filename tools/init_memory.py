@@ -16,7 +16,13 @@ import sys
 
 sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
 
-from _cli import add_common_args, load_config, prepare_runtime  # noqa: E402
+from _cli import (  # noqa: E402
+    add_common_args,
+    add_load_args,
+    check_checkpoint,
+    load_config,
+    prepare_runtime,
+)
 
 
 def parse_args(argv=None):
@@ -27,6 +33,7 @@ def parse_args(argv=None):
     parser.add_argument('--device', default=None,
                         help='cuda or cpu (default: cuda when available)')
     add_common_args(parser)
+    add_load_args(parser)
     return parser.parse_args(argv)
 
 
@@ -50,6 +57,7 @@ def main(argv=None):
         raise SystemExit(f'{args.config}: no memory_init_dataloader')
     device = args.device or ('cuda' if torch.cuda.is_available() else 'cpu')
     model = MODELS.build(cfg.model).to(device)
+    check_checkpoint(model, args.checkpoint, args)
     load_checkpoint(model, args.checkpoint, map_location='cpu')
     ema_update(model.teacher, model.student, 0.0)
     loader = Runner.build_dataloader(cfg.memory_init_dataloader,

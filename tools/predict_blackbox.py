@@ -22,7 +22,13 @@ import sys
 
 sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
 
-from _cli import add_common_args, load_config, prepare_runtime  # noqa: E402
+from _cli import (  # noqa: E402
+    add_common_args,
+    add_load_args,
+    check_checkpoint,
+    load_config,
+    prepare_runtime,
+)
 
 
 def parse_args(argv=None):
@@ -53,6 +59,9 @@ def parse_args(argv=None):
                         'LoadBlackBoxPrediction, so keys match training)')
     parser.add_argument('--device', default=None)
     add_common_args(parser)
+    add_load_args(parser)
+    parser.add_argument('--overwrite', action='store_true',
+                        help='replace a complete store at --out')
     return parser.parse_args(argv)
 
 
@@ -100,6 +109,7 @@ def model_predictions(args, cfg):
     device = args.device or ('cuda' if torch.cuda.is_available() else 'cpu')
     model = MODELS.build(bb_cfg.model).to(device).eval()
     if args.checkpoint:
+        check_checkpoint(model, args.checkpoint, args)
         load_checkpoint(model, args.checkpoint, map_location='cpu')
     pipeline = bb_cfg.test_dataloader.dataset.pipeline
     dataset = DATASETS.build(target_dataset_cfg(cfg, args.split, pipeline))
@@ -165,17 +175,32 @@ def main(argv=None):
         raise SystemExit(f'{args.config}: the target {args.split} set is '
                          'empty')
     bar, writer = ProgressBar(total), None
-    for info, record in preds:
-        if writer is None:
-            classes = list(cfg.get('classes', None) or [
-                str(i) for i in range(np.shape(record['probs'])[-1])])
-            writer = PredictionWriter(args.out, args.task, classes,
-                                      args.mode, args.k, args.dtype, source)
-        writer.add(sample_key(info, args.key_root), **record)
-        bar.update()
+    try:
+        for info, record in preds:
+            if writer is None:
+                classes = list(cfg.get('classes', None) or [
+                    str(i) for i in range(np.shape(record['probs'])[-1])])
+                writer = PredictionWriter(args.out, args.task, classes,
+                                          args.mode, args.k, args.dtype,
+                                          source, overwrite=args.overwrite)
+            writer.add(sample_key(info, args.key_root), **record)
+            bar.update()
+    except BaseException:
+        if writer is not None:
+            writer.abort()      # no manifest, and the store's lock released
+        raise
     writer.close()
     print(f'\nwrote {len(writer)} predictions to {args.out}')
 
 
+def run_cli():
+    """main() with store errors (lock, existing store) as one line."""
+    from bimem_mm.store import PredictionStoreError
+    try:
+        main()
+    except PredictionStoreError as err:
+        raise SystemExit(f'error: {err}') from None
+
+
 if __name__ == '__main__':
-    main()
+    run_cli()

@@ -5,14 +5,19 @@ The same flags as mmseg/mmdet/mmpretrain's ``tools/test.py``, plus
 """
 import argparse
 import json
-import os
 import os.path as osp
 import sys
-import tempfile
 
 sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
 
-from _cli import add_common_args, build_runner, load_config, prepare_runtime  # noqa: E402
+from _cli import (  # noqa: E402
+    add_common_args,
+    add_load_args,
+    build_runner,
+    check_checkpoint,
+    load_config,
+    prepare_runtime,
+)
 
 
 def parse_args(argv=None):
@@ -22,17 +27,14 @@ def parse_args(argv=None):
     parser.add_argument('--out', help='dump the raw predictions to a pickle')
     parser.add_argument('--metrics-out', help='write the metrics as JSON')
     add_common_args(parser)
+    add_load_args(parser)
     return parser.parse_args(argv)
 
 
 def write_json_atomic(obj, path):
     """Write ``obj`` as JSON via a temporary file and a rename."""
-    folder = osp.dirname(osp.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix='.tmp-', suffix='.json')
-    with os.fdopen(fd, 'w') as f:
-        json.dump(obj, f, indent=2)
-    os.replace(tmp, path)
+    from bimem_mm.compat.atomic import atomic_write
+    atomic_write(path, lambda f: json.dump(obj, f, indent=2), mode='w')
 
 
 def json_value(value):
@@ -56,6 +58,7 @@ def main(argv=None):
             cfg.test_evaluator, (list, tuple)) else [cfg.test_evaluator]
         cfg.test_evaluator.append(dict(type='DumpResults', out_file_path=args.out))
     runner = build_runner(cfg)
+    check_checkpoint(runner.model, args.checkpoint, args)
     metrics = runner.test()
     metrics = {k: json_value(v) for k, v in metrics.items()}
     print(json.dumps(metrics, indent=2))

@@ -45,9 +45,27 @@ def merge_train_args(cfg, args):
     return cfg
 
 
+def check_resume(args) -> None:
+    """Exit with a one-line error unless --resume FILE is a training
+    checkpoint (not an init_memory output or a weights-only file)."""
+    if args.resume in (None, 'auto'):
+        return
+    from bimem_mm.compat import CorruptCheckpointError, UnsafeCheckpointError
+    from bimem_mm.compat.weights import (
+        CheckpointMismatchError,
+        check_resumable,
+    )
+    try:
+        check_resumable(args.resume)
+    except (CheckpointMismatchError, CorruptCheckpointError,
+            UnsafeCheckpointError) as err:
+        raise SystemExit(f'error: {err}') from None
+
+
 def main(argv=None):
     args = parse_args(argv)
     prepare_runtime(args)
+    check_resume(args)
     cfg = merge_train_args(load_config(args), args)
     runner = build_runner(cfg)
     runner.train()
