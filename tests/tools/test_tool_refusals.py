@@ -92,14 +92,19 @@ def test_test_py_refuses_another_models_checkpoint(files):
     assert 'accuracy/top1' in partial.stdout
 
 
-def test_init_memory_refuses_a_plain_classifier(files):
+def test_init_memory_refuses_a_plain_classifier(files, capsys):
     """Before: memories computed by a random student."""
-    out = files['tmp'] / 'never.pth'
-    msg = refusal(tool_main('init_memory'), BIMEM, files['bb'], '--out', out,
-                  '--cfg-options', *tiny_options(files['npz']))
+    out = files['tmp'] / 'partial_memory.pth'
+    args = [BIMEM, files['bb'], '--out', out, '--cfg-options',
+            *tiny_options(files['npz'])]
+    msg = refusal(tool_main('init_memory'), *args)
     assert msg.startswith(f"error: {files['bb']}: does not fit "
                           'BiMemClassifier: ')
     assert 'missing keys (student.backbone.' in msg and not out.exists()
+    capsys.readouterr()
+    tool_main('init_memory').main([str(a) for a in args] + ['--allow-partial'])
+    assert f"WARNING: {files['bb']}: does not fit" in capsys.readouterr().err
+    assert out.exists()
 
 
 def test_resume_from_an_init_memory_output_says_what_it_is(files):
@@ -128,6 +133,11 @@ def test_predict_blackbox_checkpoint_and_second_run(files):
                   *target)
     assert msg.startswith(f"error: {files['bimem']}: does not fit "
                           'ImageClassifier')
+    partial = files['tmp'] / 'partial_store'
+    tool.main([str(a) for a in (BIMEM, '--out', partial, '--model', BLACKBOX,
+                                '--checkpoint', files['bimem'],
+                                '--allow-partial', '--cfg-options', *target)])
+    assert (partial / 'manifest.json').exists()
     out = files['tmp'] / 'bb_store'
     args = [BIMEM, '--out', out, '--callable', 'tool_helpers:predict',
             '--cfg-options', *target]
