@@ -4,7 +4,7 @@
 usual ``0666 & ~umask`` mode, unlike ``tempfile.mkstemp``'s 0600), fsynced,
 then renamed over ``path``; a failure removes the temp file and names
 ``path``. A kill -9 cannot clean up, so every write first removes the temp
-files that dead processes left beside ``path``.
+files that dead processes left in the same folder.
 """
 import glob
 import os
@@ -37,13 +37,13 @@ def temp_name(path: str, pid: int = None) -> str:
 
 
 def remove_stale_temps(path: str) -> list:
-    """Remove temp files of ``path`` left by processes no longer running."""
-    folder, name = osp.split(osp.abspath(path))
+    """Remove the temp files in ``path``'s folder left by processes no longer
+    running (e.g. ``.iter_4.pth.<pid>.tmp`` of a killed run)."""
+    folder = osp.dirname(osp.abspath(path))
     removed = []
-    for tmp in glob.glob(osp.join(glob.escape(folder),
-                                  f'.{glob.escape(name)}.*.tmp')):
+    for tmp in glob.glob(osp.join(glob.escape(folder), '.*.tmp')):
         m = _TMP.fullmatch(osp.basename(tmp))
-        if m and m['name'] == name and not _alive(int(m['pid'])):
+        if m and not _alive(int(m['pid'])):
             try:
                 os.remove(tmp)
                 removed.append(tmp)

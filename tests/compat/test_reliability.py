@@ -71,13 +71,15 @@ def test_temp_files_of_killed_writers_are_removed(tmp_path):
     """Case 10. Before: a kill left .tmp-* files forever."""
     dead = subprocess.run([sys.executable, '-c', 'import os; print(os.getpid())'],
                           capture_output=True, text=True).stdout.strip()
-    left = tmp_path / f'.iter_4.pth.{dead}.tmp'
-    left.write_bytes(b'partial')
-    mine = tmp_path / f'.iter_4.pth.{os.getpid()}.tmp.keep'   # not matched
-    mine.write_bytes(b'x')
+    for name in (f'.iter_4.pth.{dead}.tmp', f'.iter_2.pth.{dead}.tmp'):
+        (tmp_path / name).write_bytes(b'partial')
+    kept = [f'.iter_2.pth.{os.getpid()}.tmp',     # a running writer's
+            f'.iter_2.pth.{dead}.tmp.keep']       # not a temp name
+    for name in kept:
+        (tmp_path / name).write_bytes(b'x')
     atomic_torch_save({'w': torch.ones(1)}, str(tmp_path / 'iter_4.pth'))
-    assert sorted(p.name for p in tmp_path.iterdir()) == [
-        mine.name, 'iter_4.pth']
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        kept + ['iter_4.pth'])
 
 
 DISK_FULL = """
