@@ -58,7 +58,8 @@ def test_two_cpu_ranks_train_and_resume(tmp_path):
         f'load_from={warm}', 'default_hooks.checkpoint.interval=2',
         'model.refiner.queue_length=64']
     work = tmp_path / 'work'
-    env = {'PORT': str(_free_port())}
+    # CPU ranks even where GPUs exist (2 ranks on one GPU cannot use nccl)
+    env = {'PORT': str(_free_port()), 'CUDA_VISIBLE_DEVICES': ''}
     out = run_tool('dist_train.sh', config, RANKS, '--work-dir', work,
                    '--cfg-options', *opts, env=env)
     log = out.stdout + out.stderr
@@ -71,7 +72,7 @@ def test_two_cpu_ranks_train_and_resume(tmp_path):
         'val_interval=2', 'val_interval=4') for o in opts]
     out = run_tool('dist_train.sh', config, RANKS, '--work-dir', work,
                    '--resume', '--cfg-options', *more,
-                   env={'PORT': str(_free_port())})
+                   env=dict(env, PORT=str(_free_port())))
     log = out.stdout + out.stderr
     assert 'resumed' in log.lower()
     assert 'long-term memory initialised' not in log   # from the checkpoint
