@@ -1,10 +1,12 @@
 """tools/dist_train.sh: 2 CPU ranks (gloo) train BiMem on digits, end with
-identical memories and weights, and a --resume of the 2-rank run goes on.
+identical memories and weights, and a --resume of the 2-rank run goes on;
+tools/dist_test.sh evaluates the result on 2 ranks.
 
 Before: ``--launcher pytorch`` died in MMEngine's ``init_dist``
 (``torch.cuda.set_device`` without CUDA), then in DDP (``device_ids`` for a
 CPU module); now ``bimem_mm.compat.distributed`` handles both.
 """
+import json
 import socket
 
 import pytest
@@ -84,3 +86,9 @@ def test_two_cpu_ranks_train_and_resume(tmp_path):
     assert ckpt['meta']['iter'] == 4
     assert torch.equal(ckpt['state_dict']['refiner.short_term.features'],
                        final['refiner.short_term.features'])
+    # tools/dist_test.sh: the same 2 CPU ranks evaluate the last iterate
+    metrics = tmp_path / 'metrics.json'
+    run_tool('dist_test.sh', BIMEM, work / 'iter_4.pth', RANKS,
+             '--work-dir', tmp_path / 'test', '--metrics-out', metrics,
+             '--cfg-options', *more, env=dict(env, PORT=str(_free_port())))
+    assert 0.0 <= json.loads(metrics.read_text())['accuracy/top1'] <= 100.0
