@@ -16,7 +16,8 @@ from .checkpoint import safe_load
 
 #: key prefixes (of a BiMem teacher-student model) that may be missing,
 #: unexpected or of another shape: the EMA teacher (a copy of the student
-#: that training re-derives), the memories (rebuilt by ``init_memory`` /
+#: that training re-derives; not when the model predicts with it,
+#: ``predict_on='teacher'``), the memories (rebuilt by ``init_memory`` /
 #: ``BiMemHook``; their queue length is a config option) and the sample
 #: counters of DINE / the adaptive source schedule.
 ALLOWED_DIFFERENCES = ('teacher.', 'refiner.', 'source_samples_seen',
@@ -53,6 +54,8 @@ def checkpoint_differences(model: torch.nn.Module, filename: str,
     from mmengine.model import is_model_wrapper
     if is_model_wrapper(model):
         model = model.module
+    if getattr(model, 'predict_on', None) == 'teacher':
+        allowed = [a for a in allowed if a != 'teacher.']   # it predicts
     theirs = _state_dict(safe_load(filename, map_location='cpu'), filename)
     ours = model.state_dict()
     missing = [k for k in ours if k not in theirs and not _allowed(k, allowed)]

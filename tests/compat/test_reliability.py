@@ -145,6 +145,11 @@ def test_strict_weights(tmp_path, capsys):
                     if k.startswith('student.')}
     student_only['refiner.queue'] = torch.zeros(4, 8)
     check_checkpoint_fits(model, _save(tmp_path, 's.pth', student_only))
+    model.predict_on = 'teacher'        # then the teacher must be there
+    with pytest.raises(CheckpointMismatchError, match='missing keys '
+                       r'\(teacher.backbone.weight'):
+        check_checkpoint_fits(model, str(tmp_path / 's.pth'))
+    del model.predict_on
     cases = [
         ('plain.pth', _Net().state_dict(),
          ['4 missing keys (student.backbone.weight, student.backbone.bias, '
