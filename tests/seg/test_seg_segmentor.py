@@ -51,11 +51,12 @@ def _init_memory(model, data):
 
 def test_units_black_box_and_dims(data):
     model, batch = _model_and_batch(BIMEM, data)
-    head = model.student.decode_head
+    assert model.units_cfg == dict(features='decode_head.bottleneck',
+                                   logits=None)
     assert model.model_dims(model.student) == (NUM_CLASSES, 32)
     units = model.units(model.student, batch['inputs'], batch['data_samples'])
     n = BATCH * CROP * CROP           # head stride 4, upsample 4: pixels
-    assert units.features.shape == (n, head.feat_channels)
+    assert units.features.shape == (n, 32)
     assert units.logits.shape == (n, NUM_CLASSES)
     assert torch.equal(units.groups, torch.arange(BATCH).repeat_interleave(
         CROP * CROP))
