@@ -24,6 +24,6 @@ def resolve_model_cfg(model: dict) -> dict:
     base = Config.fromstring(f'_base_ = [{path!r}]', '.py')
     if 'model' not in base:
         raise KeyError(f'model.cfg_path: {path} defines no `model`')
-    merged = Config._merge_a_into_b(ConfigDict(overrides),
-                                    ConfigDict(base.model.to_dict()))
-    return merged.to_dict() if hasattr(merged, 'to_dict') else dict(merged)
+    # ConfigDict, as MMEngine hands configs to models (``test_cfg.mode``)
+    return Config._merge_a_into_b(ConfigDict(overrides),
+                                  ConfigDict(base.model.to_dict()))
