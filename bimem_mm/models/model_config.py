@@ -3,7 +3,8 @@
 ``model=dict(cfg_path='mmseg::segformer/segformer_mit-b0_8xb2-160k_ade20k-512x512.py',
 backbone=dict(embed_dims=16))`` builds the ``model`` of that config (a file
 of an installed OpenMMLab package, ``pkg::`` prefixed, or a path), with the
-other keys merged into it by MMEngine's rules (``_delete_`` replaces).
+other keys merged into it by MMEngine's rules (``_delete_`` replaces a
+dict, a key ``'0'`` merges into item 0 of a list).
 """
 import os.path as osp
 
@@ -26,4 +27,5 @@ def resolve_model_cfg(model: dict) -> dict:
         raise KeyError(f'model.cfg_path: {path} defines no `model`')
     # ConfigDict, as MMEngine hands configs to models (``test_cfg.mode``)
     return Config._merge_a_into_b(ConfigDict(overrides),
-                                  ConfigDict(base.model.to_dict()))
+                                  ConfigDict(base.model.to_dict()),
+                                  allow_list_keys=True)  # '0': list item

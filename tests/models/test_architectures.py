@@ -80,6 +80,7 @@ def run(config, task, h, npz, store, work_dir, extra=()):
     compat.apply()
     cfg = Config.fromfile(osp.join(REPO, config))
     cfg.merge_from_dict(options(task, h, npz, store, extra))
+    cfg.train_cfg.val_interval = ITERS + 1     # no validation: test() below
     cfg.work_dir = str(work_dir)
     cfg.experiment_name = f'{osp.basename(str(work_dir))}_{time.time_ns()}'
     cfg.default_hooks.logger.interval = 1
