@@ -8,8 +8,8 @@ them and a deep copy (the EMA teacher) carries none.
 Layer naming rule (docs/extending.md):
 
 * ``'decode_head.bottleneck'``: the *output* of the submodule of that name
-  in ``model.named_modules()``; a tuple/list output gives its last item
-  (mmpretrain necks and backbones return tuples of stages).
+  in ``model.named_modules()``; a tuple/list output gives its last item,
+  recursively (mmpretrain necks and backbones return tuples of stages).
 * ``'roi_head.bbox_head.fc_cls:input'``: the first positional *input* of
   that submodule (what a classifier layer sees).
 """
@@ -103,7 +103,7 @@ class LayerRecorder:
     def _hook(self, key: str, is_input: bool):
         def record(module, args, output):
             value = args[0] if is_input else output
-            if isinstance(value, (tuple, list)):
+            while isinstance(value, (tuple, list)) and value:
                 value = value[-1]
             self.records[key] = value
         return record
