@@ -37,14 +37,16 @@ def parse_layer(name: str) -> Tuple[str, bool]:
 def find_layer(model: nn.Module, name: str) -> nn.Module:
     """The submodule a layer name refers to, or a clear error."""
     path, _ = parse_layer(name)
-    modules = dict(model.named_modules())
-    if path not in modules:
-        tail = path.split('.')[-1]
-        near = [n for n in modules if n.split('.')[-1] == tail][:5]
-        hint = f'; layers named {tail!r}: {near}' if near else ''
-        raise KeyError(f'{type(model).__name__} has no layer {path!r}{hint} '
-                       '(list them with tools/list_layers.py CONFIG)')
-    return modules[path]
+    try:
+        return model.get_submodule(path)
+    except AttributeError:
+        pass
+    tail = path.split('.')[-1]
+    near = [n for n, _ in model.named_modules()
+            if n.split('.')[-1] == tail][:5]
+    hint = f'; layers named {tail!r}: {near}' if near else ''
+    raise KeyError(f'{type(model).__name__} has no layer {path!r}{hint} '
+                   '(list them with tools/list_layers.py CONFIG)')
 
 
 def _width(module: nn.Module, attrs) -> Optional[int]:
