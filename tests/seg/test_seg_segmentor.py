@@ -146,3 +146,25 @@ def test_backbone_swap_by_config(data, backbone):
     stride = 8 if 'ResNet' in backbone['type'] else 4
     side = -(-CROP // stride) * 4
     assert units.logits.shape[0] == BATCH * side * side
+
+
+def test_classic_head_units_from_its_input_layer(data):
+    """The classic DeepLabV2 head has no bottleneck: its feature is its
+    input, named by config ('decode_head.aspp.0:input')."""
+    cfg = build_cfg(BIMEM, *data)
+    cfg.model.model.decode_head = dict(
+        type='bimem_mm.DeepLabV2Head', in_channels=64, dilations=(1, 2),
+        num_classes=NUM_CLASSES)
+    cfg.model.units = dict(features='decode_head.aspp.0:input')
+    model = MODELS.build(cfg.model)
+    assert model.refiner.feat_dim == 64       # the backbone's width
+    ds = DATASETS.build(cfg.train_dataloader.dataset)
+    batch = model.data_preprocessor(
+        pseudo_collate([ds[i] for i in range(BATCH)]), True)
+    units = model.units(model.student, batch['inputs'],
+                        batch['data_samples'])
+    feats = model.student.extract_feat(batch['inputs'])[-1]
+    up = torch.nn.functional.interpolate(feats, scale_factor=4,
+                                         mode='bilinear')
+    torch.testing.assert_close(
+        units.features, up.permute(0, 2, 3, 1).reshape(-1, 64))
