@@ -168,3 +168,18 @@ def test_classic_head_units_from_its_input_layer(data):
                                          mode='bilinear')
     torch.testing.assert_close(
         units.features, up.permute(0, 2, 3, 1).reshape(-1, 64))
+
+
+def test_logits_from_a_named_layer_equal_the_model_output(data):
+    """units.logits names the layer of the logits when it is not the
+    model's output; here conv_seg, whose output IS the model's."""
+    model, batch = _model_and_batch(
+        BIMEM, data, ['model.units.logits=decode_head.conv_seg'])
+    model.eval()
+    named = model.units(model.student, batch['inputs'],
+                        batch['data_samples'])
+    model.units_cfg = dict(model.units_cfg, logits=None)
+    default = model.units(model.student, batch['inputs'],
+                          batch['data_samples'])
+    torch.testing.assert_close(named.logits, default.logits)
+    torch.testing.assert_close(named.features, default.features)
