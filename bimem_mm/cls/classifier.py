@@ -22,9 +22,9 @@ class BiMemClassifier(BiMemTeacherStudent):
     The unit feature is what the layer ``units.features`` records, by
     default the input of the head's classifier ``'head.fc:input'`` (the GAP
     neck's output for ``LinearClsHead``; 2048-d for ResNet-50; a ViT's
-    ``VisionTransformerClsHead`` classifies with ``'head.layers.head'``),
-    the logits are the model's output. The black-box distribution of each image comes
-    from its data sample's ``bb_probs`` (C,). With ``analysis_key`` set
+    ``VisionTransformerClsHead`` classifies with ``'head.layers.head'``);
+    the logits are the model's output. The black-box distribution of each
+    image comes from its data sample's ``bb_probs`` (C,). With ``analysis_key`` set
     (e.g. ``'analysis_label'``) and a dataset that provides it, the
     pseudo-label accuracy is logged for analysis; it never enters a loss.
 

@@ -33,9 +33,8 @@ class BiMemDetector(BiMemTeacherStudent):
     for a ``CascadeRoIHead`` the layer names the stage, e.g.
     ``'roi_head.bbox_head.2.fc_cls:input'``, and the boxes go through that
     stage); teacher distribution q: softmax over the C foreground logits of
-    that RoI (background is neither a unit nor a
-    class of the memories); p_src: the box's black-box distribution;
-    group: the image.
+    that RoI (background is neither a unit nor a class of the memories);
+    p_src: the box's black-box distribution; group: the image.
 
     **Warm-up** (``stage='warmup'``): mmdet's own Faster R-CNN losses (RPN
     + RoI CE + box regression) on the pseudo boxes labelled argmax p_src
