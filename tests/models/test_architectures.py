@@ -89,10 +89,20 @@ def run(config, task, h, npz, store, work_dir, extra=()):
     return runner
 
 
+@pytest.fixture
+def one_thread():
+    """Tiny tensors: one thread is faster and immune to a busy machine
+    (as the subprocess tests' OMP_NUM_THREADS=1)."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize('config', list(ARCHS), ids=lambda c: osp.basename(
     c)[len('bimem_'):-3])
-def test_architecture_pipeline(config, tmp_path):
+def test_architecture_pipeline(config, tmp_path, one_thread):
     task, metric = ARCHS[config]
     h, npz, store = tiny_files(task, tmp_path)
     torch.manual_seed(0)
