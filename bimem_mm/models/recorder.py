@@ -34,6 +34,24 @@ def parse_layer(name: str) -> Tuple[str, bool]:
     return name, False
 
 
+def units_config(defaults: dict, units: Optional[dict], owner: str) -> dict:
+    """``defaults`` (``features``/``logits`` layer names) updated by a
+    config's ``units``, checked: known keys, a features layer, valid names."""
+    out = dict(defaults)
+    unknown = set(units or {}) - set(out)
+    if unknown:
+        raise TypeError(f'{owner} units: unknown keys {sorted(unknown)}; '
+                        f'known: {sorted(out)}')
+    out.update(units or {})
+    if out.get('features') is None:
+        raise ValueError(f'{owner} needs units.features: the layer holding '
+                         'the unit features (docs/extending.md)')
+    for name in out.values():
+        if name is not None:
+            parse_layer(name)
+    return out
+
+
 def find_layer(model: nn.Module, name: str) -> nn.Module:
     """The submodule a layer name refers to, or a clear error."""
     path, _ = parse_layer(name)

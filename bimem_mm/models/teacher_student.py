@@ -24,7 +24,7 @@ from ..core.dine import (
 from ..core.distributed import all_reduce_sum
 from ..registry import MODELS
 from .model_config import resolve_model_cfg
-from .recorder import LayerRecorder, layer_dim, parse_layer
+from .recorder import LayerRecorder, layer_dim, units_config
 
 STAGES = ('warmup', 'bimem')
 IM_PRIORS = ('uniform', 'black_box')
@@ -115,7 +115,8 @@ class BiMemTeacherStudent(BaseModel):
                                      type=self.default_preprocessor)
         super().__init__(data_preprocessor=data_preprocessor,
                          init_cfg=init_cfg)
-        self.units_cfg = self._units_cfg(units)
+        self.units_cfg = units_config(self.default_units, units,
+                                      type(self).__name__)
         self.student = MODELS.build(model)
         self.teacher = MODELS.build(model)
         self.teacher.requires_grad_(False)
@@ -137,21 +138,6 @@ class BiMemTeacherStudent(BaseModel):
         self.im_weight, self.im_prior = im_weight, im_prior
         self.mix_weight, self.mix_alpha = mix_weight, mix_alpha
         self.adaptive_source = self._adaptive_source_cfg(adaptive_source)
-
-    def _units_cfg(self, units: Optional[dict]) -> dict:
-        out = dict(self.default_units)
-        unknown = set(units or {}) - set(out)
-        if unknown:
-            raise TypeError(f'units: unknown keys {sorted(unknown)}; known: '
-                            f'{sorted(out)}')
-        out.update(units or {})
-        if out['features'] is None:
-            raise ValueError(f'{type(self).__name__} needs units.features: '
-                             'the layer holding the unit features')
-        for name in out.values():
-            if name is not None:
-                parse_layer(name)
-        return out
 
     def recorded(self, model, forward) -> tuple:
         """Run ``forward()`` (a forward of ``model``) with the unit layers
