@@ -26,8 +26,15 @@ def test_paper_architecture_builds(path):
     cfg = Config.fromfile(osp.join(REPO, path))
     assert cfg.model.units.features == layer
     assert cfg.model.model.cfg_path.split('::')[0] in ('mmseg', 'mmpretrain')
-    checkpoint = cfg.model.model.get('backbone', {}).get('init_cfg', {})
-    cfg.model.model.backbone = dict(init_cfg=None)     # no weights here
+    from bimem_mm.models.model_config import resolve_model_cfg
+    inner = cfg.model.model
+    resolved = resolve_model_cfg(inner.to_dict())   # the weights it names
+    assert resolved['backbone']['init_cfg']['type'] == 'Pretrained'
+    checkpoint = inner.get('backbone', {}).get('init_cfg', {})
+    if 'backbone' in inner:                     # no weights here
+        inner.backbone.init_cfg = None
+    else:
+        inner.backbone = dict(init_cfg=None)
     with DefaultScope.overwrite_default_scope(cfg.default_scope):
         model = MODELS.build(cfg.model)
     assert model.refiner.num_classes == classes

@@ -8,8 +8,8 @@ model = dict(
     model=dict(
         _delete_=True, cfg_path='mmpretrain::_base_/models/vit-base-p16.py',
         data_preprocessor={{_base_.data_preprocessor}},
-        backbone=dict(init_cfg=dict(
-            type='Pretrained', prefix='backbone',
+        backbone=dict(init_cfg=dict(   # replaces the base's Kaiming list
+            _delete_=True, type='Pretrained', prefix='backbone',
             checkpoint='https://download.openmmlab.com/mmclassification/v0/vit/'
             'finetune/vit-base-p16_in21k-pre-3rdparty_ft-64xb64_in1k-384_'
             '20210928-98e8652b.pth')),
