@@ -19,9 +19,12 @@ def _stack_field(data_samples, name: str) -> torch.Tensor:
 class BiMemClassifier(BiMemTeacherStudent):
     """Student + EMA teacher around any mmpretrain ``ImageClassifier``.
 
-    The unit feature is the neck output (GAP; 2048-d for ResNet-50), the
-    logits are the head's. The black-box distribution of each image comes
-    from its data sample's ``bb_probs`` (C,). With ``analysis_key`` set
+    The unit feature is what the layer ``units.features`` records, by
+    default the input of the head's classifier ``'head.fc:input'`` (the GAP
+    neck's output for ``LinearClsHead``; 2048-d for ResNet-50; a ViT's
+    ``VisionTransformerClsHead`` classifies with ``'head.layers.head'``);
+    the logits are the model's output. The black-box distribution of each
+    image comes from its data sample's ``bb_probs`` (C,). With ``analysis_key`` set
     (e.g. ``'analysis_label'``) and a dataset that provides it, the
     pseudo-label accuracy is logged for analysis; it never enters a loss.
 
@@ -29,18 +32,17 @@ class BiMemClassifier(BiMemTeacherStudent):
     """
 
     default_preprocessor = 'mmpretrain.ClsDataPreprocessor'
+    default_units = dict(features='head.fc:input', logits=None)
 
     def __init__(self, *args, analysis_key=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.analysis_key = analysis_key
 
-    def model_dims(self, model):
-        return model.head.num_classes, model.head.in_channels
+    def num_classes_of(self, model) -> int:
+        return model.head.num_classes
 
     def units(self, model, inputs, data_samples) -> Units:
-        feats = model.extract_feat(inputs)
-        logits = model.head(feats)
-        z = feats[-1] if isinstance(feats, (tuple, list)) else feats
+        z, logits = self.recorded(model, lambda: model(inputs, mode='tensor'))
         groups = torch.arange(len(z), device=z.device)
         return Units(z.flatten(1), logits, groups)
 

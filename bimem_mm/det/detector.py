@@ -7,7 +7,12 @@ from ..core import hard_labels
 from ..models.teacher_student import BiMemTeacherStudent, Units
 from ..registry import MODELS
 from .pseudo_boxes import PseudoBoxes, attach_instances, pseudo_boxes
-from .roi_features import classifier_of, roi_box_features
+from .roi_features import (
+    DEFAULT_UNITS,
+    classifier_of,
+    roi_box_features,
+    roi_stage,
+)
 from .roi_loss import roi_loss, rpn_loss
 
 
@@ -23,11 +28,13 @@ class BiMemDetector(BiMemTeacherStudent):
     ``pseudo_score_thr`` are not used at all.
 
     **Units** (memories): one per pseudo box. Feature z: the teacher's RoI
-    feature of the box (input of ``fc_cls``; 1024-d for the standard
-    ``Shared2FCBBoxHead``); teacher distribution q: softmax over the C
-    foreground logits of that RoI (background is neither a unit nor a
-    class of the memories); p_src: the box's black-box distribution;
-    group: the image.
+    feature of the box, recorded from the layer ``units.features`` (default
+    the input of ``fc_cls``, 1024-d for the standard ``Shared2FCBBoxHead``;
+    for a ``CascadeRoIHead`` the layer names the stage, e.g.
+    ``'roi_head.bbox_head.2.fc_cls:input'``, and the boxes go through that
+    stage); teacher distribution q: softmax over the C foreground logits of
+    that RoI (background is neither a unit nor a class of the memories);
+    p_src: the box's black-box distribution; group: the image.
 
     **Warm-up** (``stage='warmup'``): mmdet's own Faster R-CNN losses (RPN
     + RoI CE + box regression) on the pseudo boxes labelled argmax p_src
@@ -60,6 +67,7 @@ class BiMemDetector(BiMemTeacherStudent):
     """
 
     default_preprocessor = 'mmdet.DetDataPreprocessor'
+    default_units = DEFAULT_UNITS
 
     def __init__(self, *args, pseudo_score_thr: float = 0.5,
                  drop_thr: float = 0.0, min_box_size: float = 1.0,
@@ -70,11 +78,11 @@ class BiMemDetector(BiMemTeacherStudent):
                             'images do not mix): set mix_weight=0')
         self.pseudo_score_thr, self.drop_thr = pseudo_score_thr, drop_thr
         self.min_box_size = min_box_size
-        self.num_classes = classifier_of(self.student).num_classes
+        self.num_classes = self.num_classes_of(self.student)
 
-    def model_dims(self, model):
-        head = classifier_of(model)
-        return head.num_classes, head.fc_cls.in_features
+    def num_classes_of(self, model) -> int:
+        stage = roi_stage(model, self.units_cfg['features'])
+        return classifier_of(model, stage).num_classes
 
     def pseudo(self, data_samples, device) -> PseudoBoxes:
         """The batch's pseudo boxes (thresholded, in input pixels)."""
@@ -86,13 +94,14 @@ class BiMemDetector(BiMemTeacherStudent):
         logits, (N,) image index."""
         pseudo = self.pseudo(data_samples, inputs.device)
         x = model.extract_feat(inputs)
-        feats, logits = roi_box_features(model, x, pseudo.bboxes)
+        feats, logits = roi_box_features(model, x, pseudo.bboxes,
+                                         self.units_cfg)
         return Units(feats, logits[:, :self.num_classes], pseudo.groups)
 
     def box_logits(self, model, x, pseudo: PseudoBoxes) -> torch.Tensor:
         """(N, C) foreground logits of ``model`` (features ``x``) on the
         pseudo boxes: its units' logits without a second backbone pass."""
-        return roi_box_features(model, x, pseudo.bboxes)[1][
+        return roi_box_features(model, x, pseudo.bboxes, self.units_cfg)[1][
             :, :self.num_classes]
 
     def black_box(self, data_samples, units: Units) -> torch.Tensor:

@@ -16,6 +16,11 @@ mmdet's ``loss_cls``. Box regression (``loss_bbox``) is mmdet's.
 DINE-style baseline): ``sum_pos softCE(s_i, [t_j, 0])`` over the C + 1
 logits (background probability 0); one-hot targets give mmdet's
 ``loss_cls`` again.
+
+A ``CascadeRoIHead`` gets the same losses at every stage, as its ``loss``
+does: each stage assigns and samples with its own assigner (IoU 0.5, 0.6,
+0.7), its losses are weighted by ``stage_loss_weights`` and named
+``s<stage>.<name>``, and its refined boxes are the next stage's proposals.
 """
 import copy
 from typing import Dict, List, Sequence, Tuple
@@ -24,6 +29,8 @@ import torch
 import torch.nn.functional as F
 from mmdet.models.utils import unpack_gt_instances
 from mmdet.structures.bbox import bbox2roi
+
+from .roi_features import bbox_forward
 
 
 def rpn_loss(detector, x: Tuple[torch.Tensor],
@@ -43,35 +50,43 @@ def rpn_loss(detector, x: Tuple[torch.Tensor],
     return losses, proposals
 
 
+def _stage(value, stage):
+    return value if stage is None else value[stage]
+
+
 def _sample(roi_head, x, proposals, data_samples,
-            fields: Sequence[str] = ('labels_long', )):
+            fields: Sequence[str] = ('labels_long', ), stage=None):
     """Assign and sample RoIs per image; also the ``gt_instances`` fields
     (e.g. y_long) of the pseudo boxes the positives are matched to."""
     gts, gts_ignore, _ = unpack_gt_instances(data_samples)
+    assigner = _stage(roi_head.bbox_assigner, stage)
+    sampler = _stage(roi_head.bbox_sampler, stage)
     results, matched = [], {name: [] for name in fields}
     for i, (props, gt, ignore) in enumerate(zip(proposals, gts, gts_ignore)):
         props.priors = props.pop('bboxes')
-        assign = roi_head.bbox_assigner.assign(props, gt, ignore)
-        res = roi_head.bbox_sampler.sample(
-            assign, props, gt, feats=[level[i][None] for level in x])
+        assign = assigner.assign(props, gt, ignore)
+        res = sampler.sample(assign, props, gt,
+                             feats=[level[i][None] for level in x])
         results.append(res)
         for name in fields:
             matched[name].append(gt[name][res.pos_assigned_gt_inds])
     return results, {name: torch.cat(v) for name, v in matched.items()}
 
 
-def _roi_forward(detector, x, proposals, data_samples, fields):
+def _roi_forward(detector, x, proposals, data_samples, fields, stage=None):
     """Sample, forward and mmdet's losses with the positives' classification
     left out: ``loss_cls`` (background RoIs, over all N sampled RoIs),
     ``loss_bbox``, ``acc``; also the positives' (P, C + 1) logits, (P,)
-    labels, matched ``fields`` and N."""
+    labels, matched ``fields``, N and what the next cascade stage needs."""
     roi_head = detector.roi_head
-    head = roi_head.bbox_head
-    sampled, matched = _sample(roi_head, x, proposals, data_samples, fields)
+    head = _stage(roi_head.bbox_head, stage)
+    sampled, matched = _sample(roi_head, x, proposals, data_samples, fields,
+                               stage)
     rois = bbox2roi([res.priors for res in sampled])
-    out = roi_head._bbox_forward(x, rois)
-    labels, weights, box_targets, box_weights = head.get_targets(
-        sampled, detector.train_cfg.rcnn)
+    out = bbox_forward(detector, x, rois, stage)
+    targets = head.get_targets(sampled,
+                               _stage(detector.train_cfg.rcnn, stage))
+    labels, weights, box_targets, box_weights = targets
     pos = (labels >= 0) & (labels < head.num_classes)
     # rows of the positives follow the images' pos_assigned_gt_inds order
     n_all = (weights > 0).sum().clamp_min(1).float()
@@ -80,7 +95,33 @@ def _roi_forward(detector, x, proposals, data_samples, fields):
     losses = head.loss(out['cls_score'], out['bbox_pred'], rois, labels,
                        neg_weights, box_targets, box_weights)
     losses['loss_cls'] = losses['loss_cls'] * n_neg.clamp_min(1) / n_all
-    return losses, out['cls_score'][pos], labels[pos], matched, n_all
+    refine = dict(out, rois=rois, bbox_targets=targets, sampled=sampled)
+    return losses, out['cls_score'][pos], labels[pos], matched, n_all, refine
+
+
+def _each_stage(detector, x, proposals, data_samples, fields, stage_loss):
+    """``stage_loss(*_roi_forward outputs)`` -> losses, summed over the RoI
+    stages as ``CascadeRoIHead.loss`` does (one stage: unchanged names)."""
+    roi_head = detector.roi_head
+    if not hasattr(roi_head, 'num_stages'):
+        return stage_loss(*_roi_forward(detector, x, proposals,
+                                        data_samples, fields)[:5])
+    metas = [s.metainfo for s in data_samples]
+    losses = {}
+    for stage in range(roi_head.num_stages):
+        *parts, refine = _roi_forward(detector, x, proposals, data_samples,
+                                      fields, stage)
+        weight = roi_head.stage_loss_weights[stage]
+        for name, value in stage_loss(*parts).items():
+            losses[f's{stage}.{name}'] = value * weight if 'loss' in name \
+                else value
+        if stage < roi_head.num_stages - 1:
+            with torch.no_grad():
+                proposals = roi_head.bbox_head[stage].refine_bboxes(
+                    refine.pop('sampled'), refine, metas)
+            if proposals is None:     # no RoI left
+                break
+    return losses
 
 
 def roi_loss(detector, x: Tuple[torch.Tensor], proposals: List,
@@ -88,7 +129,8 @@ def roi_loss(detector, x: Tuple[torch.Tensor], proposals: List,
     """RoI losses with the symmetric loss on the positive RoIs.
 
     Args:
-        detector: the student (two-stage, ``StandardRoIHead``, softmax).
+        detector: the student (two-stage, ``StandardRoIHead`` or a cascade
+            of them, softmax).
         x: its features. proposals: RPN results per image.
         data_samples: with ``gt_instances`` holding the kept pseudo boxes,
             ``labels`` (y) and ``labels_long`` (y_long).
@@ -99,13 +141,15 @@ def roi_loss(detector, x: Tuple[torch.Tensor], proposals: List,
         ``loss_bimem_rce`` (positive RoIs; the three sum to L_cls above),
         ``loss_bbox`` and ``acc``.
     """
-    losses, scores, labels, matched, n_all = _roi_forward(
-        detector, x, proposals, data_samples, ('labels_long', ))
-    sym = loss_fn(scores, labels, matched['labels_long'])
-    n_pos = (labels != loss_fn.ignore_index).sum().float()
-    losses['loss_bimem_ce'] = sym['loss_ce'] * n_pos / n_all
-    losses['loss_bimem_rce'] = sym['loss_rce'] * n_pos / n_all
-    return losses
+    def stage_loss(losses, scores, labels, matched, n_all):
+        sym = loss_fn(scores, labels, matched['labels_long'])
+        n_pos = (labels != loss_fn.ignore_index).sum().float()
+        losses['loss_bimem_ce'] = sym['loss_ce'] * n_pos / n_all
+        losses['loss_bimem_rce'] = sym['loss_rce'] * n_pos / n_all
+        return losses
+
+    return _each_stage(detector, x, proposals, data_samples,
+                       ('labels_long', ), stage_loss)
 
 
 def soft_roi_loss(detector, x: Tuple[torch.Tensor], proposals: List,
@@ -126,10 +170,12 @@ def soft_roi_loss(detector, x: Tuple[torch.Tensor], proposals: List,
         ``loss_cls`` it sums to ``1/N sum_i`` over the N sampled RoIs),
         ``loss_bbox`` and ``acc``.
     """
-    losses, scores, _, matched, n_all = _roi_forward(
-        detector, x, proposals, data_samples, (key, ))
-    targets = matched[key].float()
-    targets = torch.cat([targets, targets.new_zeros(len(targets), 1)], 1)
-    per_roi = -(targets * F.log_softmax(scores.float(), 1)).sum(1)
-    losses['loss_kd'] = per_roi.sum() / n_all
-    return losses
+    def stage_loss(losses, scores, _, matched, n_all):
+        targets = matched[key].float()
+        targets = torch.cat([targets, targets.new_zeros(len(targets), 1)], 1)
+        per_roi = -(targets * F.log_softmax(scores.float(), 1)).sum(1)
+        losses['loss_kd'] = per_roi.sum() / n_all
+        return losses
+
+    return _each_stage(detector, x, proposals, data_samples, (key, ),
+                       stage_loss)

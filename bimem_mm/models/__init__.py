@@ -2,8 +2,9 @@
 from .backbones import SmallConvNet
 from .dine import DINETargetMixin
 from .losses import BiMemLoss
+from .recorder import LayerRecorder
 from .refiner import BiMemRefiner
 from .teacher_student import BiMemTeacherStudent, Units
 
 __all__ = ['SmallConvNet', 'BiMemLoss', 'BiMemRefiner', 'BiMemTeacherStudent',
-           'Units', 'DINETargetMixin']
+           'Units', 'DINETargetMixin', 'LayerRecorder']

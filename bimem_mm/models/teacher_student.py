@@ -4,7 +4,10 @@ Like mmdet's ``SemiBaseDetector``: the wrapped model is built from a
 ``model=`` config twice (``student`` and ``teacher``). A task adapter
 (``bimem_mm.cls``, ``.seg``, ``.det``) only says how its *units* are laid
 out: :meth:`units` returns flat per-unit features and logits, and
-:meth:`black_box` the black-box distribution of the same units.
+:meth:`black_box` the black-box distribution of the same units. Which layer
+of the task model holds the units' features (and, where it is not the
+model's output, their logits) is the config value ``units``, recorded with
+:class:`~bimem_mm.models.recorder.LayerRecorder` (docs/extending.md).
 """
 from typing import Dict, List, NamedTuple, Optional
 
@@ -20,6 +23,8 @@ from ..core.dine import (
 )
 from ..core.distributed import all_reduce_sum
 from ..registry import MODELS
+from .model_config import resolve_model_cfg
+from .recorder import LayerRecorder, layer_dim, units_config
 
 STAGES = ('warmup', 'bimem')
 IM_PRIORS = ('uniform', 'black_box')
@@ -42,7 +47,16 @@ class BiMemTeacherStudent(BaseModel):
 
     Args:
         model: config of the task model (student; the teacher is a copy
-            that the EMA in ``BiMemHook`` keeps up to date).
+            that the EMA in ``BiMemHook`` keeps up to date); may name a
+            config file with ``cfg_path`` (``pkg::`` or a path), the other
+            keys merged into its model
+            (:func:`~bimem_mm.models.model_config.resolve_model_cfg`).
+        units: ``dict(features=LAYER, logits=LAYER or None)``: the layer of
+            the task model whose output (``'name'``) or input
+            (``'name:input'``) holds the units' features, and the layer of
+            their logits (None: the model's own output). Defaults to the
+            task adapter's ``default_units``; the feature dimension is read
+            from the layer.
         refiner: config of the ``bimem_mm.BiMemRefiner`` (the memories);
             ``num_classes`` and ``feat_dim`` default to the model's.
         loss: config of the BiMem loss.
@@ -76,6 +90,7 @@ class BiMemTeacherStudent(BaseModel):
     """
 
     default_preprocessor = 'BaseDataPreprocessor'
+    default_units = dict(features=None, logits=None)
 
     def __init__(self, model: dict, refiner: dict,
                  loss: dict = dict(type='bimem_mm.BiMemLoss'),
@@ -85,13 +100,14 @@ class BiMemTeacherStudent(BaseModel):
                  im_prior: str = 'uniform',
                  mix_weight: float = 0.0, mix_alpha: float = 0.3,
                  adaptive_source: Optional[dict] = None,
+                 units: Optional[dict] = None,
                  data_preprocessor: Optional[dict] = None, init_cfg=None):
         if stage not in STAGES:
             raise ValueError(f'stage must be one of {STAGES}, got {stage!r}')
         if predict_on not in ('student', 'teacher'):
             raise ValueError(f'predict_on must be student or teacher, got '
                              f'{predict_on!r}')
-        model = dict(model)
+        model = resolve_model_cfg(dict(model))
         if data_preprocessor is None:
             data_preprocessor = model.get('data_preprocessor')
         if data_preprocessor is not None and 'type' not in data_preprocessor:
@@ -99,13 +115,16 @@ class BiMemTeacherStudent(BaseModel):
                                      type=self.default_preprocessor)
         super().__init__(data_preprocessor=data_preprocessor,
                          init_cfg=init_cfg)
+        self.units_cfg = units_config(self.default_units, units,
+                                      type(self).__name__)
         self.student = MODELS.build(model)
         self.teacher = MODELS.build(model)
         self.teacher.requires_grad_(False)
         refiner = dict(refiner)
-        num_classes, feat_dim = self.model_dims(self.student)
-        refiner.setdefault('num_classes', num_classes)
-        refiner.setdefault('feat_dim', feat_dim)
+        refiner.setdefault('num_classes', self.num_classes_of(self.student))
+        if 'feat_dim' not in refiner:
+            refiner['feat_dim'] = layer_dim(self.student,
+                                            self.units_cfg['features'])
         refiner.setdefault('ignore_index', ignore_index)
         self.refiner = MODELS.build(refiner)
         self.loss_fn = MODELS.build(loss)
@@ -119,6 +138,15 @@ class BiMemTeacherStudent(BaseModel):
         self.im_weight, self.im_prior = im_weight, im_prior
         self.mix_weight, self.mix_alpha = mix_weight, mix_alpha
         self.adaptive_source = self._adaptive_source_cfg(adaptive_source)
+
+    def recorded(self, model, forward) -> tuple:
+        """Run ``forward()`` (a forward of ``model``) with the unit layers
+        recorded: (features, logits), logits the ``units.logits`` layer's or
+        else what ``forward`` returned."""
+        with LayerRecorder(model, self.units_cfg) as rec:
+            out = forward()
+        logits = rec['logits'] if self.units_cfg['logits'] else out
+        return rec['features'], logits
 
     def _adaptive_source_cfg(self, cfg: Optional[dict]) -> Optional[dict]:
         if cfg is None:
@@ -142,10 +170,15 @@ class BiMemTeacherStudent(BaseModel):
         self.source_num_samples = int(num_samples)
 
     # --- what a task adapter provides ----------------------------------
-    def model_dims(self, model):
-        """(C, D) of a built task model: classes and unit feature size
-        (fill the refiner's ``num_classes``/``feat_dim`` when not given)."""
+    def num_classes_of(self, model) -> int:
+        """C of a built task model (the refiner's ``num_classes`` when not
+        given)."""
         raise NotImplementedError
+
+    def model_dims(self, model):
+        """(C, D) of a built task model: classes and unit feature size."""
+        return (self.num_classes_of(model),
+                layer_dim(model, self.units_cfg['features']))
 
     def units(self, model, inputs, data_samples) -> Units:
         """Flat units of ``model`` (student or teacher) on a batch."""

@@ -1,23 +1,26 @@
 """DeepLabV2 decode heads for mmseg 1.x (which has none).
 
 Both heads work with mmseg's ordinary ``loss``/``predict`` (``forward``
-returns logits) and give BiMem the feature the memories store through
-:meth:`forward_with_features` and the ``feat_channels`` attribute.
+returns logits); BiMem records the feature its memories store from a named
+layer (``units.features`` of ``bimem_mm.BiMemSegmentor``), like any mmseg
+head's.
 
 * :class:`DeepLabV2Head`: the classic ASPP classifier, four 3x3 convs with
   dilations 6, 12, 18, 24 straight to the classes, outputs summed. Its
-  feature is the backbone output it reads (2048-d on ResNet-101).
+  feature is the backbone output it reads (2048-d on ResNet-101): layer
+  ``'decode_head.aspp.0:input'``.
 * :class:`DeepLabV2BottleneckHead`: the variant of ProDA / the official
   BiMem code (``Classifier_Module2``): a 1x1 and four dilated 3x3 branches
   of 256 channels (GroupNorm, ReLU), concatenated, an SE block, a 3x3
   bottleneck conv to 256 + GroupNorm: that 256-d map is the feature; then
-  dropout 0.1 and a 1x1 classifier without bias.
+  dropout 0.1 and a 1x1 classifier without bias. Layer
+  ``'decode_head.bottleneck'`` (the segmentor's default).
 
 Use them on a dilated ResNet of output stride 8, e.g. mmseg's
 ``ResNetV1c``/``ResNet`` with ``strides=(1, 2, 1, 1)``,
 ``dilations=(1, 1, 2, 4)``, ``out_indices=(3, )``.
 """
-from typing import Sequence, Tuple
+from typing import Sequence
 
 import torch
 from mmcv.cnn import ConvModule
@@ -55,8 +58,8 @@ class DeepLabV2Head(BaseDecodeHead):
             ``dropout_ratio`` to 0. Branch weights ~ N(0, 0.01), biases 0
             (as the original).
 
-    Shapes: input (B, in_channels, h, w) -> logits (B, C, h, w); features
-    (B, in_channels, h, w).
+    Shapes: input (B, in_channels, h, w) -> logits (B, C, h, w); the
+    feature (input of ``aspp[0]``) is (B, in_channels, h, w).
     """
 
     def __init__(self, in_channels: int,
@@ -70,18 +73,14 @@ class DeepLabV2Head(BaseDecodeHead):
         self.aspp = nn.ModuleList(
             nn.Conv2d(self.in_channels, self.out_channels, 3, padding=d,
                       dilation=d) for d in dilations)
-        self.feat_channels = self.in_channels
 
-    def forward_with_features(self, inputs) -> Tuple[Tensor, Tensor]:
-        """Backbone outputs -> (logits (B, C, h, w), features (B, D, h, w))."""
+    def forward(self, inputs) -> Tensor:
+        """Backbone outputs -> logits (B, C, h, w)."""
         x = self._transform_inputs(inputs)
         out = self.aspp[0](x)
         for conv in self.aspp[1:]:  # one term per branch, not per pixel
             out = out + conv(x)
-        return out, x
-
-    def forward(self, inputs) -> Tensor:
-        return self.forward_with_features(inputs)[0]
+        return out
 
 
 @MODELS.register_module()
@@ -100,8 +99,9 @@ class DeepLabV2BottleneckHead(BaseDecodeHead):
         **kwargs: other ``BaseDecodeHead`` arguments (``dropout_ratio``
             defaults to the official 0.1).
 
-    Shapes: input (B, in_channels, h, w) -> logits (B, C, h, w); features
-    (B, channels, h, w), taken before the dropout (the official code takes
+    Shapes: input (B, in_channels, h, w) -> logits (B, C, h, w); the
+    feature (output of ``bottleneck``) is (B, channels, h, w), before the
+    dropout (the official code takes
     them after it, with the teacher in train mode: a random channel mask).
     """
 
@@ -127,14 +127,9 @@ class DeepLabV2BottleneckHead(BaseDecodeHead):
         self.bottleneck = ConvModule(cat, channels, 3, padding=1, bias=True,
                                      norm_cfg=self.norm_cfg, act_cfg=None)
         self.conv_seg = nn.Conv2d(channels, self.out_channels, 1, bias=False)
-        self.feat_channels = channels
-
-    def forward_with_features(self, inputs) -> Tuple[Tensor, Tensor]:
-        """Backbone outputs -> (logits (B, C, h, w), features (B, D, h, w))."""
-        x = self._transform_inputs(inputs)
-        cat = torch.cat([branch(x) for branch in self.branches], dim=1)
-        feat = self.bottleneck(self.se(cat))
-        return self.cls_seg(feat), feat
 
     def forward(self, inputs) -> Tensor:
-        return self.forward_with_features(inputs)[0]
+        """Backbone outputs -> logits (B, C, h, w)."""
+        x = self._transform_inputs(inputs)
+        cat = torch.cat([branch(x) for branch in self.branches], dim=1)
+        return self.cls_seg(self.bottleneck(self.se(cat)))

@@ -1,9 +1,11 @@
 """BiMem around an mmseg ``EncoderDecoder``: a unit is a grid pixel.
 
 The grid is the decode head's feature map (stride 8 for DeepLabV2 on a
-dilated ResNet). Per unit: the head's feature (``forward_with_features``,
-256-d for ``DeepLabV2BottleneckHead``), its logits, the image index as the
-group, and ``valid`` = the cell lies inside the image (not batch padding).
+dilated ResNet). Per unit: the feature of the layer ``units.features``
+(default ``decode_head.bottleneck``, the 256-d map of
+``DeepLabV2BottleneckHead`` and of mmseg's ASPP/PSP heads), its logits (the
+model's output), the image index as the group, and ``valid`` = the cell
+lies inside the image (not batch padding).
 The black-box distribution of a unit is the stored map averaged over its
 cell (``bb_resize='area'``) or its nearest pixel.
 """
@@ -30,10 +32,12 @@ def _flat(maps: torch.Tensor) -> torch.Tensor:
 class BiMemSegmentor(BiMemTeacherStudent):
     """Student + EMA teacher around any mmseg ``EncoderDecoder``.
 
-    The decode head must provide ``forward_with_features`` (returning
-    ``(logits, features)``) and ``feat_channels`` (see
-    ``bimem_mm.seg.deeplabv2_head``). Training samples carry the stored
-    black-box maps (``bimem_mm.LoadBlackBoxSegMap`` ... ``PackSegBlackBox``).
+    ``units.features`` names the layer whose (B, D, h', w') output (or
+    input, ``':input'``) holds the pixel features, e.g.
+    ``'decode_head.fusion_conv'`` for ``SegformerHead``; it is resampled
+    (bilinear) to the logits' grid when its size differs. Training samples
+    carry the stored black-box maps (``bimem_mm.LoadBlackBoxSegMap`` ...
+    ``PackSegBlackBox``).
 
     Args:
         teacher_view: ``'same'``: the teacher sees the student's (weakly
@@ -52,6 +56,7 @@ class BiMemSegmentor(BiMemTeacherStudent):
         **kwargs: see :class:`bimem_mm.models.BiMemTeacherStudent`.
     """
     default_preprocessor = 'mmseg.SegDataPreProcessor'
+    default_units = dict(features='decode_head.bottleneck', logits=None)
 
     def __init__(self, *args, teacher_view: str = 'same',
                  bb_resize: str = 'area', upsample: int = 1,
@@ -70,19 +75,21 @@ class BiMemSegmentor(BiMemTeacherStudent):
         self.analysis_key = analysis_key
         self._grid = None  # (input_hw, grid_hw) of the student's batch
 
-    def model_dims(self, model):
-        head = model.decode_head
-        if not hasattr(head, 'forward_with_features'):
-            raise TypeError(f'{type(head).__name__} has no '
-                            'forward_with_features: use a bimem_mm DeepLabV2 '
-                            'head (or add the method to yours)')
-        return head.num_classes, head.feat_channels
+    def num_classes_of(self, model) -> int:
+        return model.decode_head.num_classes
 
     def head_maps(self, model, inputs):
         """(B, *, H, W) inputs -> logits (B, C, h, w), features (B, D, h, w)
-        on the grid (the head's map upsampled by ``upsample``)."""
-        logits, feats = model.decode_head.forward_with_features(
-            model.extract_feat(inputs))
+        on the grid (the logits' map upsampled by ``upsample``)."""
+        feats, logits = self.recorded(
+            model, lambda: model(inputs, mode='tensor'))
+        if feats.dim() != 4:
+            raise ValueError(f'units.features {self.units_cfg["features"]!r}'
+                             f' gives a {tuple(feats.shape)} tensor, not a '
+                             '(B, D, h, w) map')
+        if feats.shape[-2:] != logits.shape[-2:]:
+            feats = F.interpolate(feats, logits.shape[-2:], mode='bilinear',
+                                  align_corners=False)
         if self.upsample > 1:
             up = dict(scale_factor=self.upsample, mode='bilinear',
                       align_corners=False)

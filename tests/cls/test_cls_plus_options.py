@@ -2,6 +2,7 @@
 distribution the memories calibrate, and the mixup term."""
 import pytest
 import torch
+from mmengine.registry import init_default_scope
 from mmpretrain.structures import DataSample
 
 import bimem_mm.cls  # noqa: F401  (registers the classifier)
@@ -21,6 +22,7 @@ NET = dict(type='mmpretrain.ImageClassifier',
 
 
 def build(**kwargs):
+    init_default_scope('mmpretrain')   # whatever scope an earlier test left
     torch.manual_seed(0)
     return MODELS.build(dict(
         type='bimem_mm.BiMemClassifier', model=NET,

@@ -13,7 +13,8 @@ from bimem_mm.registry import MODELS
 
 CONFIGS = sorted(p for p in glob.glob(osp.join(REPO, 'configs/seg/*/*.py'))
                  if not osp.basename(p).startswith('_'))
-PAPER = [p for p in CONFIGS if 'digits' not in p]
+PAPER = [p for p in CONFIGS if 'deeplabv2' in p]      # the paper's model
+ARCHS = ('deeplabv3plus', 'segformer', 'upernet')    # docs/extending.md
 
 
 def _load(path):
@@ -23,8 +24,10 @@ def _load(path):
 
 
 def test_configs_found():
-    assert len(PAPER) == 10 and len(CONFIGS) == 16
+    digits = [p for p in CONFIGS if '/digits/' in p]
+    assert len(PAPER) == 10 and len(digits) == 6 + len(ARCHS)
     names = {osp.basename(p) for p in CONFIGS}
+    assert {f'bimem_{arch}_scenes.py' for arch in ARCHS} <= names
     assert {'dine_scenes.py', 'bimem_plus_scenes.py'} <= names
     for source in ('gta5', 'synthia'):
         assert {f'dine_deeplabv2_r101_{source}.py',

@@ -1,4 +1,5 @@
-"""DeepLabV2 heads: shapes, features, mmseg loss/predict."""
+"""DeepLabV2 heads: shapes, features (recorded from their documented
+layers), mmseg loss/predict."""
 import pytest
 import torch
 from mmengine.config import ConfigDict
@@ -7,6 +8,7 @@ from mmengine.structures import PixelData
 from mmseg.structures import SegDataSample
 
 import bimem_mm.seg  # noqa: F401
+from bimem_mm.models.recorder import LayerRecorder, layer_dim
 from bimem_mm.registry import MODELS
 from bimem_mm.seg import DeepLabV2BottleneckHead, DeepLabV2Head
 
@@ -35,14 +37,21 @@ def _samples(n, hw):
     return out
 
 
+def _head_maps(head, layer, x):
+    """(logits, features) of a head on backbone outputs ``x``."""
+    with LayerRecorder(head, dict(features=layer)) as rec:
+        logits = head(x)
+    return logits, rec['features']
+
+
 def test_classic_head_sums_four_dilated_branches():
     head = DeepLabV2Head(in_channels=16, num_classes=C)
     head.init_weights()
     assert [m.dilation for m in head.aspp] == [(6, 6), (12, 12), (18, 18),
                                                (24, 24)]
-    assert head.feat_channels == 16 and head.conv_seg is None
+    assert layer_dim(head, 'aspp.0:input') == 16 and head.conv_seg is None
     x = torch.randn(2, 16, 9, 11)
-    logits, feats = head.forward_with_features((x, ))
+    logits, feats = _head_maps(head, 'aspp.0:input', (x, ))
     assert logits.shape == (2, C, 9, 11) and feats is x
     assert torch.allclose(logits, sum(conv(x) for conv in head.aspp),
                           atol=1e-6)
@@ -54,10 +63,10 @@ def test_bottleneck_head_exposes_its_feature():
     head = DeepLabV2BottleneckHead(in_channels=32, channels=64,
                                    num_classes=C).eval()
     head.init_weights()
-    assert head.feat_channels == 64 and head.conv_seg.bias is None
+    assert layer_dim(head, 'bottleneck') == 64 and head.conv_seg.bias is None
     assert len(head.branches) == 5                # 1x1 + four dilations
     x = torch.randn(2, 32, 10, 12)
-    logits, feats = head.forward_with_features((x, ))
+    logits, feats = _head_maps(head, 'bottleneck', (x, ))
     assert feats.shape == (2, 64, 10, 12) and logits.shape == (2, C, 10, 12)
     assert torch.allclose(logits, head.conv_seg(feats), atol=1e-6)
     assert torch.equal(head((x, )), logits)
@@ -94,6 +103,6 @@ def test_head_on_a_dilated_resnet_has_output_stride_8():
                                   num_classes=C,
                                   norm_cfg=dict(type='GN', num_groups=8)),
                              backbone)
-    logits, feats = model.decode_head.forward_with_features(
-        model.extract_feat(torch.randn(1, 1, 64, 48)))
+    logits, feats = _head_maps(model, 'decode_head.bottleneck',
+                               torch.randn(1, 1, 64, 48))
     assert logits.shape == (1, C, 8, 6) and feats.shape == (1, 32, 8, 6)

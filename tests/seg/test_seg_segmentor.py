@@ -51,11 +51,12 @@ def _init_memory(model, data):
 
 def test_units_black_box_and_dims(data):
     model, batch = _model_and_batch(BIMEM, data)
-    head = model.student.decode_head
+    assert model.units_cfg == dict(features='decode_head.bottleneck',
+                                   logits=None)
     assert model.model_dims(model.student) == (NUM_CLASSES, 32)
     units = model.units(model.student, batch['inputs'], batch['data_samples'])
     n = BATCH * CROP * CROP           # head stride 4, upsample 4: pixels
-    assert units.features.shape == (n, head.feat_channels)
+    assert units.features.shape == (n, 32)
     assert units.logits.shape == (n, NUM_CLASSES)
     assert torch.equal(units.groups, torch.arange(BATCH).repeat_interleave(
         CROP * CROP))
@@ -145,3 +146,40 @@ def test_backbone_swap_by_config(data, backbone):
     stride = 8 if 'ResNet' in backbone['type'] else 4
     side = -(-CROP // stride) * 4
     assert units.logits.shape[0] == BATCH * side * side
+
+
+def test_classic_head_units_from_its_input_layer(data):
+    """The classic DeepLabV2 head has no bottleneck: its feature is its
+    input, named by config ('decode_head.aspp.0:input')."""
+    cfg = build_cfg(BIMEM, *data)
+    cfg.model.model.decode_head = dict(
+        type='bimem_mm.DeepLabV2Head', in_channels=64, dilations=(1, 2),
+        num_classes=NUM_CLASSES)
+    cfg.model.units = dict(features='decode_head.aspp.0:input')
+    model = MODELS.build(cfg.model)
+    assert model.refiner.feat_dim == 64       # the backbone's width
+    ds = DATASETS.build(cfg.train_dataloader.dataset)
+    batch = model.data_preprocessor(
+        pseudo_collate([ds[i] for i in range(BATCH)]), True)
+    units = model.units(model.student, batch['inputs'],
+                        batch['data_samples'])
+    feats = model.student.extract_feat(batch['inputs'])[-1]
+    up = torch.nn.functional.interpolate(feats, scale_factor=4,
+                                         mode='bilinear')
+    torch.testing.assert_close(
+        units.features, up.permute(0, 2, 3, 1).reshape(-1, 64))
+
+
+def test_logits_from_a_named_layer_equal_the_model_output(data):
+    """units.logits names the layer of the logits when it is not the
+    model's output; here conv_seg, whose output IS the model's."""
+    model, batch = _model_and_batch(
+        BIMEM, data, ['model.units.logits=decode_head.conv_seg'])
+    model.eval()
+    named = model.units(model.student, batch['inputs'],
+                        batch['data_samples'])
+    model.units_cfg = dict(model.units_cfg, logits=None)
+    default = model.units(model.student, batch['inputs'],
+                          batch['data_samples'])
+    torch.testing.assert_close(named.logits, default.logits)
+    torch.testing.assert_close(named.features, default.features)

@@ -1,0 +1,166 @@
+"""Seeded steps of the digit seg/det/cls wrappers, summarised as numbers.
+
+``python tests/models/units_snapshot.py OUT.json`` writes the summary: per
+task the warm-up loss, three BiMem training steps (losses, memory
+statistics), and checksums of the memories, the student's weights and the
+teacher's unit features afterwards. tests/models/test_units_equivalence.py
+compares a fresh run with tests/models/units_snapshot.json, written
+before the units moved to named layers (issue 14): same numbers, same
+behaviour.
+"""
+import importlib.util
+import json
+import os.path as osp
+import random
+import sys
+import tempfile
+
+import numpy as np
+import torch
+
+TESTS = osp.dirname(osp.dirname(osp.abspath(__file__)))
+REPO = osp.dirname(TESTS)
+STEPS = 3
+
+
+def _module(folder, name):
+    spec = importlib.util.spec_from_file_location(
+        f'_snapshot_{folder}_{name}', osp.join(TESTS, folder, f'{name}.py'))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def _seed(seed=0):
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def _checksum(t: torch.Tensor) -> list:
+    t = t.detach().double().flatten()
+    return [float(t.sum()), float(t.abs().sum()),
+            *[float(v) for v in t[:16]]]
+
+
+def _floats(losses: dict) -> dict:
+    """Loss dict -> name: float (or list of floats for per-level lists)."""
+    return {k: [float(x) for x in v] if isinstance(v, (list, tuple))
+            else float(v) for k, v in losses.items()}
+
+
+def _run(model, batch, init_batch):
+    """warm-up loss, memory init, STEPS BiMem steps; the summary dict."""
+    from mmengine.optim import OptimWrapper
+
+    from bimem_mm.engine.ema import ema_update
+    out = {}
+    model.stage = 'warmup'
+    _seed(1)
+    out['warmup'] = _floats(model.loss(batch['inputs'],
+                                       batch['data_samples']))
+    model.stage = 'bimem'
+    model.init_memory_step(init_batch)
+    model.refiner.finalize_init()
+    optim = OptimWrapper(torch.optim.SGD(model.student.parameters(),
+                                         lr=0.01))
+    ema_update(model.teacher, model.student, 0.0)
+    for step in range(STEPS):
+        _seed(10 + step)
+        log = model.train_step(init_batch, optim)
+        ema_update(model.teacher, model.student, 0.99, True)
+        out[f'step{step}'] = _floats(log)
+    out['refiner'] = {k: _checksum(v) for k, v in
+                      model.refiner.state_dict().items()}
+    out['student'] = _checksum(torch.cat(
+        [p.detach().flatten() for p in model.student.parameters()]))
+    data = model.data_preprocessor(init_batch, True)
+    _seed(20)
+    units = model.units(model.teacher, data['inputs'], data['data_samples'])
+    out['units'] = dict(features=_checksum(units.features),
+                        logits=_checksum(units.logits))
+    return out
+
+
+def seg_snapshot(tmp):
+    from mmengine.dataset import pseudo_collate
+
+    from bimem_mm.registry import DATASETS, MODELS
+    helpers = _module('seg', 'seg_helpers')
+    npz = helpers.make_npz(osp.join(tmp, 'seg.npz'))
+    store = helpers.make_store(osp.join(tmp, 'seg_store'), npz)
+    cfg = helpers.build_cfg(helpers.BIMEM, npz, store)
+    _seed()
+    model = MODELS.build(cfg.model)
+    ds = DATASETS.build(cfg.train_dataloader.dataset)
+    _seed()
+    raw = pseudo_collate([ds[i] for i in range(helpers.BATCH)])
+    return _run(model, model.data_preprocessor(raw, True), raw)
+
+
+def det_snapshot(tmp):
+    from mmengine.config import Config
+    from mmengine.dataset import pseudo_collate
+    from mmengine.registry import init_default_scope
+
+    from bimem_mm.registry import MODELS
+    helpers = _module('det', 'det_helpers')
+    npz = helpers.make_npz(osp.join(tmp, 'det.npz'))
+    store = helpers.make_store(osp.join(tmp, 'det_store'), npz)
+    init_default_scope('mmdet')
+    cfg = Config.fromfile(osp.join(REPO, helpers.BIMEM))
+    cfg.model.refiner.min_units_short = 1
+    _seed()
+    model = MODELS.build(cfg.model)
+    ds = helpers.scene_dataset(npz, pipeline=[
+        dict(type='bimem_mm.LoadBlackBoxBoxes', store=store),
+        dict(type='Resize', scale=(64, 64), keep_ratio=True),
+        dict(type='PackDetInputs', meta_keys=helpers.META)])
+    raw = pseudo_collate([ds[i] for i in range(helpers.BATCH)])
+    return _run(model, model.data_preprocessor(raw, True), raw)
+
+
+def cls_snapshot(tmp):
+    from mmengine.config import Config
+    from mmengine.dataset import pseudo_collate
+    from mmengine.registry import init_default_scope
+
+    from bimem_mm.registry import DATASETS, MODELS
+    helpers = _module('cls', 'conftest')
+    npz = helpers.make_npz(osp.join(tmp, 'cls.npz'))
+    store = helpers.make_store(osp.join(tmp, 'cls_store'))
+    cfg = Config.fromfile(osp.join(REPO, 'configs/cls/digits/bimem_digits.py'))
+    cfg.train_dataloader.dataset.update(npz_file=npz, crop=None)
+    cfg.train_dataloader.dataset.pipeline[0].store = store
+    cfg.model.refiner.update(queue_length=16, min_units_short=1)
+    init_default_scope('mmpretrain')
+    import bimem_mm.cls  # noqa: F401
+    import bimem_mm.datasets  # noqa: F401
+    _seed()
+    model = MODELS.build(cfg.model)
+    ds = DATASETS.build(cfg.train_dataloader.dataset)
+    _seed()
+    raw = pseudo_collate([ds[i] for i in range(helpers.BATCH)])
+    return _run(model, model.data_preprocessor(raw, True), raw)
+
+
+def snapshot() -> dict:
+    """The three tasks' summaries (one thread: reproducible sums)."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            return {task: fn(tmp) for task, fn in (
+                ('seg', seg_snapshot), ('det', det_snapshot),
+                ('cls', cls_snapshot))}
+    finally:
+        torch.set_num_threads(threads)
+
+
+if __name__ == '__main__':
+    sys.path.insert(0, REPO)
+    result = snapshot()
+    import bimem_mm
+    print('bimem_mm from', bimem_mm.__file__)
+    with open(sys.argv[1], 'w') as f:
+        json.dump(result, f, indent=1, sort_keys=True)
