@@ -23,7 +23,7 @@ import warnings
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from . import stages
+from . import paper_options, stages
 from .recipe import Recipe
 
 ADAPT_METHODS = ('warmup', 'dine', 'bimem', 'bimem_no_short',
@@ -187,10 +187,30 @@ def per_benchmark(specs: Sequence[str], names: Sequence[str],
 
 @dataclass
 class BlackBox:
-    """The given black box: a model (config + checkpoint) or a store."""
+    """The given black box: a model (config + checkpoint), a Python
+    callable (``module:function``, tools/predict_blackbox.py --callable) or
+    a store."""
     config: Optional[str] = None
     checkpoint: Optional[str] = None
     store: Optional[str] = None
+    callable: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class SuiteOptions:
+    """What the command line sets for every stage of a paper benchmark.
+
+    Attributes:
+        cfg_options: ``KEY=VALUE`` for every stage's config (training,
+            memory init, tests, both sides of the predictions).
+        image_scale: every image size in every dataloader pipeline times
+            this (``--image-scale``; 1: the configs' own sizes).
+        pretrained: False: no ImageNet initialisation (``--no-pretrained``,
+            smoke runs).
+    """
+    cfg_options: Tuple[str, ...] = ()
+    image_scale: float = 1.0
+    pretrained: bool = True
 
 
 def check_store(path: str, bench: Benchmark) -> None:
@@ -215,14 +235,22 @@ def check_store(path: str, bench: Benchmark) -> None:
 
 def black_box_for(bench: Benchmark, config: Optional[str],
                   checkpoint: Optional[str], store: Optional[str],
-                  dry_run: bool = False) -> BlackBox:
+                  dry_run: bool = False,
+                  callable_: Optional[str] = None) -> BlackBox:
     """Check the user's black box for ``bench``: a store (complete, of the
-    right task), or a checkpoint (existing unless ``dry_run``) with a model
-    config (default: the benchmark's black-box config)."""
-    if store and (checkpoint or config):
+    right task), a callable (``module:function``), or a checkpoint
+    (existing unless ``dry_run``) with a model config (default: the
+    benchmark's black-box config)."""
+    if sum(map(bool, (store, checkpoint or config, callable_))) > 1:
         raise PaperSetupError(
-            f'{bench.name}: give --blackbox-store or --blackbox-checkpoint '
-            '(with --blackbox-config), not both')
+            f'{bench.name}: give one black box: --blackbox-store, '
+            '--blackbox-callable or --blackbox-checkpoint (with '
+            '--blackbox-config)')
+    if callable_:
+        if ':' not in callable_:
+            raise PaperSetupError(f'--blackbox-callable {callable_}: '
+                                  'expected module:function')
+        return BlackBox(callable=callable_)
     if store:
         store = osp.abspath(store)
         check_store(store, bench)
@@ -291,7 +319,9 @@ def scaled_iteration_options(schedule: Schedule, n: int) -> List[str]:
     """cfg-options training an iteration-based config for ``n`` iterations
     instead of ``schedule.length``: every scheduler's begin/end and
     milestones scaled by ``n / length`` (warm-up, poly and step decay keep
-    their shape), validation and a checkpoint at the end."""
+    their shape), validation and a checkpoint at the end. A scheduler
+    keeps at least one iteration (``end > begin``, as MMEngine requires)
+    and its milestones stay distinct, however small ``n`` is."""
     scale = n / schedule.length
 
     def at(x):
@@ -299,12 +329,20 @@ def scaled_iteration_options(schedule: Schedule, n: int) -> List[str]:
     opts = [f'train_cfg.max_iters={n}', f'train_cfg.val_interval={n}',
             f'default_hooks.checkpoint.interval={n}']
     for i, s in enumerate(schedule.schedulers):
-        for key in ('begin', 'end'):
-            if isinstance(s.get(key), int):
-                opts.append(f'param_scheduler.{i}.{key}={at(s[key])}')
+        begin, end = s.get('begin'), s.get('end')
+        if isinstance(begin, int):
+            begin = min(at(begin), n - 1)
+            opts.append(f'param_scheduler.{i}.begin={begin}')
+        if isinstance(end, int):
+            end = max(at(end), (begin or 0) + 1)
+            opts.append(f'param_scheduler.{i}.end={end}')
         if s.get('milestones'):
+            milestones = []
+            for m in sorted(s['milestones']):
+                m = max(at(m), milestones[-1] + 1 if milestones else 1)
+                milestones.append(m)
             opts.append(f'param_scheduler.{i}.milestones='
-                        f'[{",".join(str(at(m)) for m in s["milestones"])}]')
+                        f'[{",".join(str(m) for m in milestones)}]')
     return opts
 
 
@@ -334,6 +372,7 @@ class PaperRecipe(Recipe):
             does (``office31``, ``office_home``, ``visda2017``,
             ``cityscapes``, ``foggy_cityscapes``); None: the configs' own
             paths (``data/...`` in the checkout).
+        suite: :class:`SuiteOptions`.
     """
     analysis_methods = ()     # training-set statistics need target labels
 
@@ -341,7 +380,8 @@ class PaperRecipe(Recipe):
                  iters: Optional[int] = None, method_options=None,
                  analysis: bool = False, threads: Optional[int] = None,
                  blackbox: Optional[BlackBox] = None,
-                 data_root: Optional[str] = None):
+                 data_root: Optional[str] = None,
+                 suite: Optional[SuiteOptions] = None):
         super().__init__(bench.dataset, bench.target_prefix or bench.dataset,
                          out, seed, iters, method_options, analysis, threads)
         self.bench = bench
@@ -358,6 +398,7 @@ class PaperRecipe(Recipe):
                                                      'blackbox_store')
         self.root = (osp.join(osp.abspath(data_root), bench.dataset) + '/'
                      if data_root else None)
+        self.suite = suite or SuiteOptions()
 
     # --- what may run -----------------------------------------------------
     def default_methods(self) -> List[str]:
@@ -379,12 +420,14 @@ class PaperRecipe(Recipe):
                 '--blackbox-checkpoint (and --blackbox-config unless it is '
                 f'{self.bench.configs["black_box"]})')
         if any(m in ADAPT_METHODS for m in methods) and not (
-                self.blackbox.checkpoint or self.blackbox.store):
+                self.blackbox.checkpoint or self.blackbox.store
+                or self.blackbox.callable):
             raise PaperSetupError(
                 f'{name}: adaptation needs the black box: '
                 '--blackbox-checkpoint CKPT [--blackbox-config CFG, default '
-                f'{self.bench.configs["black_box"]}] or --blackbox-store '
-                'DIR (from tools/predict_blackbox.py)')
+                f'{self.bench.configs["black_box"]}], --blackbox-store '
+                'DIR (from tools/predict_blackbox.py) or --blackbox-callable '
+                'MODULE:FUNCTION')
         if not dry_run:
             root = (self.root or osp.join(stages.REPO, 'data',
                                           self.bench.dataset)).rstrip('/')
@@ -393,6 +436,31 @@ class PaperRecipe(Recipe):
                     f'{name}: dataset folder {root} not found (--data-root '
                     'DIR must hold it; layouts in docs/classification.md, '
                     'docs/segmentation.md, docs/detection.md)')
+            if self.suite.pretrained:
+                self.check_pretrained(methods)
+
+    def training_configs(self, methods: Sequence[str]) -> List[str]:
+        """The methods (stages) whose configs ``methods`` train."""
+        out = []
+        for m in methods:
+            if m == 'black_box':
+                continue
+            out += ['warmup', m] if m != 'warmup' else ['warmup']
+            if self.start_of(m) == 'dine_half':
+                out.append('dine')
+        return list(dict.fromkeys(out))
+
+    def check_pretrained(self, methods: Sequence[str]) -> None:
+        """The ImageNet weights of every training stage are here (fetched
+        now if not): offline, stop before the predictions with the files
+        and the ways out."""
+        try:
+            paper_options.check_pretrained(
+                [(self.config(m), self.options(m))
+                 for m in self.training_configs(methods)])
+        except FileNotFoundError as err:
+            raise PaperSetupError(f'{self.bench.name}: pretrained weights '
+                                  f'missing:\n{err}') from None
 
     def run(self, methods) -> Dict[str, float]:
         try:
@@ -432,6 +500,25 @@ class PaperRecipe(Recipe):
                 opts.append(f'{loader}.dataset.pipeline.1.store='
                             f'{self.store}')
         return opts
+
+    def options(self, method: str) -> List[str]:
+        """The recipe's options, then the suite's (sizes, no pretrained,
+        --cfg-options), then the method's own (--method-options)."""
+        base, extra = self.variants.get(method, (method, []))
+        role = {'black_box': 'source', 'oracle': 'oracle'}.get(
+            base, 'target_store')
+        return ([f'randomness.seed={self.seed}'] + self.data_options('eval')
+                + self.data_options(role) + list(extra)
+                + self.suite_options(self.config(method))
+                + list(self.method_options.get(method, [])))
+
+    def suite_options(self, config: str) -> List[str]:
+        """What :class:`SuiteOptions` adds to ``config``'s stages."""
+        opts = paper_options.size_options(config, self.suite.image_scale)
+        if not self.suite.pretrained:
+            opts += paper_options.no_pretrained_options(config)
+        return opts + paper_options.applicable(config,
+                                               self.suite.cfg_options)
 
     # --- stages ---------------------------------------------------------
     def budget(self, method: str) -> int:
@@ -481,7 +568,34 @@ class PaperRecipe(Recipe):
         if self.blackbox.store:          # given: checked in black_box_for
             return
         with _store_lock(self.store):
-            super().predict_store(bb_ckpt)
+            stages.run_tool(
+                'predict_blackbox.py', self.predict_command(bb_ckpt),
+                self.path('logs', 'predict_blackbox.log'),
+                osp.join(self.store, 'manifest.json'),
+                self.label('black-box predictions'), self.env())
+
+    def predict_command(self, bb_ckpt: Optional[str]) -> List[str]:
+        """tools/predict_blackbox.py's arguments: the target images of the
+        warm-up config (the suite's options, keys relative to the dataset
+        root as training looks them up), the black box (its model with its
+        own options, or the callable)."""
+        warmup = self.configs['warmup']
+        target = (self.data_options('target')
+                  + self.suite_options(warmup))
+        args = [warmup, '--task', self.task, '--out', self.store]
+        if self.blackbox.callable:
+            args += ['--callable', self.blackbox.callable]
+        else:
+            model = self.configs['black_box']
+            args += ['--model', model, '--checkpoint', bb_ckpt]
+            model_opts = (self.suite_options(model)
+                          + list(self.method_options.get('black_box', [])))
+            if model_opts:
+                args += ['--model-cfg-options'] + model_opts
+        if self.root and self.task != 'det':     # det keys: file names
+            args += ['--key-root', self.root]
+        return (args + list(self.predict_args)
+                + (['--cfg-options'] + target if target else []))
 
     def metric_value(self, metrics: dict) -> float:
         key = self.metric[1]

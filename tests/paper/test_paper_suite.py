@@ -1,0 +1,137 @@
+"""``tools/benchmark.py --suite paper`` end to end, one benchmark of every
+family, on the miniature datasets in the real layouts: black-box
+predictions -> warm-up -> memory init -> dine, bimem, bimem_plus -> test,
+through the committed paper configs, made small from the command line
+only (the same command at full size is in docs/*.md, "paper scale")."""
+import csv
+import math
+import os.path as osp
+import subprocess
+import sys
+
+import pytest
+import torch
+
+from bimem_mm.benchmark.stages import REPO
+
+pytestmark = pytest.mark.slow
+
+BB = 'bimem_mm.datasets.miniature.blackbox:'
+# a smaller backbone, one --cfg-options line per task (the paper's are
+# ResNet-50 / DeepLabV2-R101 / Faster R-CNN R50-FPN)
+SMALL = {
+    'cls': ['model.model.backbone.depth=18',
+            'model.model.backbone.base_channels=16',
+            'model.model.backbone.stem_channels=16',
+            'model.model.head.in_channels=128'],
+    'seg': ['model.model.backbone.depth=18',
+            'model.model.backbone.base_channels=16',
+            'model.model.backbone.stem_channels=16',
+            'model.model.decode_head.in_channels=128',
+            'model.model.decode_head.channels=64'],
+    'det': ['model.model.backbone.depth=18',
+            'model.model.backbone.base_channels=16',
+            'model.model.backbone.stem_channels=16',
+            'model.model.neck.in_channels=[16,32,64,128]',
+            'model.model.neck.out_channels=64',
+            'model.model.rpn_head.in_channels=64',
+            'model.model.rpn_head.feat_channels=64',
+            'model.model.roi_head.bbox_roi_extractor.out_channels=64',
+            'model.model.roi_head.bbox_head.in_channels=64',
+            'model.model.roi_head.bbox_head.fc_out_channels=128'],
+}
+LOADERS = ['train_dataloader.batch_size=2',
+           'train_dataloader.num_workers=0',
+           'train_dataloader.persistent_workers=False',
+           'memory_init_dataloader.num_workers=0',
+           'val_dataloader.num_workers=0',
+           'val_dataloader.persistent_workers=False',
+           'test_dataloader.num_workers=0',
+           'test_dataloader.persistent_workers=False']
+# benchmark, task, black box, --image-scale
+FAMILIES = [
+    ('office31/a2w', 'cls', 'classify_office31', 0.125),
+    ('officehome/ar2cl', 'cls', 'classify_officehome', 0.125),
+    ('visda2017/syn2real', 'cls', 'classify_visda2017', 0.125),
+    ('gta5->cityscapes', 'seg', 'segment_cityscapes', 0.0625),
+    ('synthia->cityscapes', 'seg', 'segment_synthia16', 0.0625),
+    ('cityscapes->foggy', 'det', 'detect_cityscapes', 0.125),
+]
+METHODS = ('warmup', 'dine', 'bimem', 'bimem_plus')
+
+
+def command(bench, task, fn, scale, root, out):
+    return [sys.executable, osp.join(REPO, 'tools', 'benchmark.py'),
+            '--suite', 'paper', '--benchmark', bench, '--data-root',
+            str(root), '--blackbox-callable', BB + fn, '--methods',
+            ','.join(METHODS), '--iters', '2', '--image-scale', str(scale),
+            '--no-pretrained', '--out', str(out),
+            '--cfg-options'] + LOADERS + SMALL[task]
+
+
+def training_keys(run, task, config, root):
+    """The store keys the warm-up's training set looks up."""
+    sys.path.insert(0, osp.join(REPO, 'tools'))
+    from mmengine.config import Config
+    from mmengine.registry import DATASETS, init_default_scope
+
+    from bimem_mm.benchmark import paper
+    from bimem_mm.datasets.transforms import sample_key
+    recipe = paper.PaperRecipe(paper.get(run), 'unused/seed0', 0,
+                               data_root=str(root))
+    cfg = Config.fromfile(osp.join(REPO, config))
+    from mmengine.config import DictAction
+    cfg.merge_from_dict({k: DictAction._parse_iterable(v) for k, _, v in (
+        o.partition('=') for o in recipe.data_options('target'))})
+    init_default_scope(cfg.default_scope)
+    from mmengine.utils import import_modules_from_strings
+    import_modules_from_strings(**cfg.custom_imports)
+    ds_cfg = cfg.train_dataloader.dataset
+    key_root = ds_cfg.pipeline[1].get('key_root')
+    ds = DATASETS.build(dict(ds_cfg, pipeline=[]))
+    return {sample_key(ds.get_data_info(i), key_root)
+            for i in range(len(ds))}
+
+
+@pytest.mark.parametrize('bench,task,fn,scale', FAMILIES,
+                         ids=[f[0] for f in FAMILIES])
+def test_paper_suite_runs_end_to_end(bench, task, fn, scale, mini_root,
+                                     tmp_path):
+    out = tmp_path / 'out'
+    proc = subprocess.run(command(bench, task, fn, scale, mini_root, out),
+                          capture_output=True, text=True, cwd=REPO)
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
+    with open(out / 'results.csv') as f:
+        rows = {r['method']: float(r['value']) for r in csv.DictReader(f)}
+    assert set(rows) == set(METHODS)
+    assert all(math.isfinite(v) for v in rows.values()), rows
+    run = out / task / bench.replace('->', '_to_')
+    # the store is keyed as the training set looks it up, class names kept
+    from bimem_mm.benchmark import paper
+    from bimem_mm.store import PredictionStore
+    store = PredictionStore(str(run / 'blackbox_store'))
+    config = paper.get(bench).configs['warmup']
+    assert set(store.keys()) == training_keys(bench, task, config,
+                                              mini_root)
+    if bench == 'gta5->cityscapes':
+        assert store.classes[0] == 'road' and store.classes[18] == 'bicycle'
+    # the memories filled: initialised, and the short-term queue pushed
+    for method in ('bimem', 'bimem_plus'):
+        last = max((run / 'seed0' / method).glob('iter_*.pth'))
+        ckpt = torch.load(last, map_location='cpu', weights_only=False)
+        state = ckpt['state_dict']
+        pushed = [v for k, v in state.items() if k.endswith('num_pushed')]
+        assert pushed and all(int(v) > 0 for v in pushed), method
+        protos = [v for k, v in state.items() if k.endswith('prototypes')]
+        assert protos and all(bool(p.abs().sum(1).gt(0).any())
+                              for p in protos), method
+        init = torch.load(run / 'seed0' / method / 'memory_init.pth',
+                          map_location='cpu', weights_only=False)
+        assert sum(init['meta']['vectors_per_class']) > 0
+    if bench != 'office31/a2w':
+        return
+    # a rerun of the same command reuses every stage
+    again = subprocess.run(command(bench, task, fn, scale, mini_root, out),
+                           capture_output=True, text=True, cwd=REPO)
+    assert again.returncode == 0
+    assert 'skipped (done)' in again.stdout and ' done ' not in again.stdout
