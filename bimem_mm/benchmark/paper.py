@@ -15,6 +15,10 @@ trained here:
 
 Every stage trains for its config's own ``max_iters`` unless ``--iters``
 sets one number for all (the LR schedule is then scaled to it).
+:class:`SuiteOptions` carries what the command line sets for every stage
+(``--cfg-options``, ``--image-scale``, ``--no-pretrained``;
+:mod:`.paper_options` turns them into each config's cfg-options), and the
+black box may also be a Python callable (``--blackbox-callable``).
 """
 import functools
 import os.path as osp

@@ -100,11 +100,22 @@ def size_options(config: str, factor: float) -> List[str]:
 
 
 def applicable(config: str, options: Sequence[str]) -> List[str]:
-    """The ``options`` whose top-level key ``config`` has and sets (the
-    black-box configs have no ``memory_init_dataloader``, for one)."""
+    """The ``options`` whose parent keys ``config`` has: the suite's
+    ``--cfg-options`` go to every stage's config, but
+    ``memory_init_dataloader.*`` skips the black-box configs (they have
+    none) and ``model.model.*`` (the wrapped target model) skips the
+    black box's own, unwrapped model; ``--method-options black_box:...``
+    reaches that one."""
     cfg = load(config)
-    return [o for o in options
-            if cfg.get(o.partition('=')[0].split('.')[0]) is not None]
+
+    def has_parent(key):
+        node = cfg
+        for part in key.split('.')[:-1]:
+            node = node.get(part) if isinstance(node, dict) else None
+            if not isinstance(node, dict):
+                return False
+        return True
+    return [o for o in options if has_parent(o.partition('=')[0])]
 
 
 def _pretrained(node, prefix: str) -> Iterator[Tuple[str, str]]:

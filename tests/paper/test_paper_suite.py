@@ -40,19 +40,21 @@ SMALL = {
             'model.model.roi_head.bbox_head.in_channels=64',
             'model.model.roi_head.bbox_head.fc_out_channels=128'],
 }
+# batches of 2 loaded in the main process; no validation inside training
+# (tools/test.py evaluates each stage's last iterate right after)
 LOADERS = ['train_dataloader.batch_size=2',
            'train_dataloader.num_workers=0',
            'train_dataloader.persistent_workers=False',
            'memory_init_dataloader.num_workers=0',
-           'val_dataloader.num_workers=0',
-           'val_dataloader.persistent_workers=False',
            'test_dataloader.num_workers=0',
-           'test_dataloader.persistent_workers=False']
-# benchmark, task, black box, --image-scale
+           'test_dataloader.persistent_workers=False',
+           'val_dataloader=None', 'val_cfg=None', 'val_evaluator=None']
+# benchmark, task, black box (a callable, or None: a checkpoint trained
+# here with tools/train.py on the benchmark's black-box config), --image-scale
 FAMILIES = [
     ('office31/a2w', 'cls', 'classify_office31', 0.125),
     ('officehome/ar2cl', 'cls', 'classify_officehome', 0.125),
-    ('visda2017/syn2real', 'cls', 'classify_visda2017', 0.125),
+    ('visda2017/syn2real', 'cls', None, 0.125),
     ('gta5->cityscapes', 'seg', 'segment_cityscapes', 0.0625),
     ('synthia->cityscapes', 'seg', 'segment_synthia16', 0.0625),
     ('cityscapes->foggy', 'det', 'detect_cityscapes', 0.125),
@@ -60,31 +62,57 @@ FAMILIES = [
 METHODS = ('warmup', 'dine', 'bimem', 'bimem_plus')
 
 
-def command(bench, task, fn, scale, root, out):
+def command(bench, task, fn, scale, root, out, methods=METHODS):
+    """The benchmark's command; ``fn`` a callable black box, or a
+    checkpoint of the black-box config (``.pth``)."""
+    if fn.endswith('.pth'):          # the black box's model, made small too
+        small = [o.replace('model.model.', 'model.') for o in SMALL[task]]
+        bb = ['--blackbox-checkpoint', fn, '--method-options',
+              'black_box:' + ','.join(small)]
+    else:
+        bb = ['--blackbox-callable', BB + fn]
     return [sys.executable, osp.join(REPO, 'tools', 'benchmark.py'),
             '--suite', 'paper', '--benchmark', bench, '--data-root',
-            str(root), '--blackbox-callable', BB + fn, '--methods',
-            ','.join(METHODS), '--iters', '2', '--image-scale', str(scale),
-            '--no-pretrained', '--out', str(out),
-            '--cfg-options'] + LOADERS + SMALL[task]
+            str(root), '--methods', ','.join(methods), '--iters', '2',
+            '--image-scale', str(scale), '--no-pretrained', '--out',
+            str(out)] + bb + ['--cfg-options'] + LOADERS + SMALL[task]
+
+
+def train_black_box(bench, task, scale, root, work_dir):
+    """The source model: tools/train.py on the benchmark's black-box
+    config (source images and labels), 2 iterations, as small as the
+    target model; returns its checkpoint."""
+    from bimem_mm.benchmark import paper, paper_options
+    config = paper.get(bench).configs['black_box']
+    dataset = paper.get(bench).dataset
+    opts = ([f'train_dataloader.dataset.data_root={root}/{dataset}',
+             'train_cfg.max_iters=2', 'param_scheduler.0.end=2']
+            + paper_options.size_options(config, scale)
+            + paper_options.no_pretrained_options(config)
+            + paper_options.applicable(config, LOADERS)
+            + [o.replace('model.model.', 'model.') for o in SMALL[task]])
+    proc = subprocess.run(
+        [sys.executable, osp.join(REPO, 'tools', 'train.py'), config,
+         '--work-dir', str(work_dir), '--cfg-options'] + opts,
+        capture_output=True, text=True, cwd=REPO)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    return str(work_dir / 'iter_2.pth')
 
 
 def training_keys(run, task, config, root):
     """The store keys the warm-up's training set looks up."""
-    sys.path.insert(0, osp.join(REPO, 'tools'))
-    from mmengine.config import Config
+    from mmengine.config import Config, DictAction
     from mmengine.registry import DATASETS, init_default_scope
+    from mmengine.utils import import_modules_from_strings
 
     from bimem_mm.benchmark import paper
     from bimem_mm.datasets.transforms import sample_key
     recipe = paper.PaperRecipe(paper.get(run), 'unused/seed0', 0,
                                data_root=str(root))
     cfg = Config.fromfile(osp.join(REPO, config))
-    from mmengine.config import DictAction
     cfg.merge_from_dict({k: DictAction._parse_iterable(v) for k, _, v in (
         o.partition('=') for o in recipe.data_options('target'))})
     init_default_scope(cfg.default_scope)
-    from mmengine.utils import import_modules_from_strings
     import_modules_from_strings(**cfg.custom_imports)
     ds_cfg = cfg.train_dataloader.dataset
     key_root = ds_cfg.pipeline[1].get('key_root')
@@ -94,16 +122,22 @@ def training_keys(run, task, config, root):
 
 
 @pytest.mark.parametrize('bench,task,fn,scale', FAMILIES,
-                         ids=[f[0] for f in FAMILIES])
+                         ids=[f[0] + ('' if f[2] else ' checkpoint')
+                              for f in FAMILIES])
 def test_paper_suite_runs_end_to_end(bench, task, fn, scale, mini_root,
                                      tmp_path):
     out = tmp_path / 'out'
-    proc = subprocess.run(command(bench, task, fn, scale, mini_root, out),
-                          capture_output=True, text=True, cwd=REPO)
+    methods = METHODS
+    if fn is None:
+        fn = train_black_box(bench, task, scale, mini_root, tmp_path / 'bb')
+        methods = ('black_box', ) + METHODS
+    proc = subprocess.run(
+        command(bench, task, fn, scale, mini_root, out, methods),
+        capture_output=True, text=True, cwd=REPO)
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
     with open(out / 'results.csv') as f:
         rows = {r['method']: float(r['value']) for r in csv.DictReader(f)}
-    assert set(rows) == set(METHODS)
+    assert set(rows) == set(methods)
     assert all(math.isfinite(v) for v in rows.values()), rows
     run = out / task / bench.replace('->', '_to_')
     # the store is keyed as the training set looks it up, class names kept
@@ -111,7 +145,7 @@ def test_paper_suite_runs_end_to_end(bench, task, fn, scale, mini_root,
     from bimem_mm.store import PredictionStore
     store = PredictionStore(str(run / 'blackbox_store'))
     config = paper.get(bench).configs['warmup']
-    assert set(store.keys()) == training_keys(bench, task, config,
+    assert set(store.keys) == training_keys(bench, task, config,
                                               mini_root)
     if bench == 'gta5->cityscapes':
         assert store.classes[0] == 'road' and store.classes[18] == 'bicycle'
@@ -131,7 +165,8 @@ def test_paper_suite_runs_end_to_end(bench, task, fn, scale, mini_root,
     if bench != 'office31/a2w':
         return
     # a rerun of the same command reuses every stage
-    again = subprocess.run(command(bench, task, fn, scale, mini_root, out),
-                           capture_output=True, text=True, cwd=REPO)
+    again = subprocess.run(
+        command(bench, task, fn, scale, mini_root, out, methods),
+        capture_output=True, text=True, cwd=REPO)
     assert again.returncode == 0
     assert 'skipped (done)' in again.stdout and ' done ' not in again.stdout
