@@ -109,9 +109,9 @@ def applicable(config: str, options: Sequence[str]) -> List[str]:
     cfg = load(config)
 
     def has_parent(key):
-        node = cfg
+        node = cfg._cfg_dict
         for part in key.split('.')[:-1]:
-            node = node.get(part) if isinstance(node, dict) else None
+            node = node.get(part)
             if not isinstance(node, dict):
                 return False
         return True

@@ -247,3 +247,18 @@ def test_callable_black_box_and_one_black_box_only(tmp_path):
         paper.black_box_for(bench, None, None, store, False, 'm:f')
     with pytest.raises(paper.PaperSetupError, match='module:function'):
         paper.black_box_for(bench, None, None, None, False, 'nocolon')
+
+
+def test_suite_options_skip_configs_without_their_parent_keys():
+    """--cfg-options go to every config that has the key's parents: not
+    the wrapped model's keys to the black box's plain model, not the
+    memory-init loader to a config without one."""
+    opts = ['train_dataloader.batch_size=1', 'val_cfg=None',
+            'memory_init_dataloader.num_workers=0',
+            'model.model.backbone.depth=18', 'model.backbone.depth=18']
+    bb = 'configs/seg/gta5_to_cityscapes/blackbox_deeplabv2_r101_gta5.py'
+    assert paper_options.applicable(bb, opts) == [
+        'train_dataloader.batch_size=1', 'val_cfg=None',
+        'model.backbone.depth=18']
+    warm = 'configs/seg/gta5_to_cityscapes/warmup_deeplabv2_r101_gta5.py'
+    assert paper_options.applicable(warm, opts) == opts[:4]
