@@ -20,173 +20,27 @@ sets one number for all (the LR schedule is then scaled to it).
 :mod:`.paper_options` turns them into each config's cfg-options), and the
 black box may also be a Python callable (``--blackbox-callable``).
 """
-import functools
 import os.path as osp
 import threading
-import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from . import paper_options, stages
+from .paper_benchmarks import (  # noqa: F401  (the public names of paper)
+    ADAPT_METHODS,
+    BENCHMARKS,
+    Benchmark,
+    PaperSetupError,
+    get,
+    listing,
+    per_benchmark,
+)
+from .paper_schedule import (  # noqa: F401
+    Schedule,
+    scaled_iteration_options,
+    schedule_of,
+)
 from .recipe import Recipe
-
-ADAPT_METHODS = ('warmup', 'dine', 'bimem', 'bimem_no_short',
-                 'bimem_no_long', 'bimem_plus')
-
-
-@dataclass(frozen=True)
-class Benchmark:
-    """One paper benchmark: a (source, target) pair and its configs.
-
-    Attributes:
-        name: e.g. ``'office31/a2w'``, ``'gta5->cityscapes'``.
-        task: ``'cls'``, ``'seg'`` or ``'det'``.
-        configs: method -> config path (relative to the checkout);
-            ``black_box`` is the default black-box model config.
-        metric: (name, key in tools/test.py's metrics); a list-valued key
-            (per-class numbers) is averaged.
-        num_classes: classes of the target model (checked against a store).
-        dataset: folder of the target dataset under the data root.
-        target_prefix: classification: ``data_prefix`` of the target domain
-            (how the pair is chosen).
-        predict_args: tools/predict_blackbox.py arguments.
-        metric_scale: e.g. 100 for metrics reported in [0, 1].
-        note: one line for ``--list``.
-    """
-    name: str
-    task: str
-    configs: Dict[str, str]
-    metric: Tuple[str, str]
-    num_classes: int
-    dataset: str
-    target_prefix: str = ''
-    predict_args: Tuple[str, ...] = ()
-    metric_scale: float = 1.0
-    note: str = ''
-    methods: Tuple[str, ...] = field(init=False)
-
-    def __post_init__(self):
-        methods = ('black_box', ) + ADAPT_METHODS
-        if 'oracle' in self.configs:
-            methods += ('oracle', )
-        object.__setattr__(self, 'methods', methods)
-
-
-def _cls(dataset: str, folder: str, net: str, num_classes: int,
-         pairs: Dict[str, Tuple[str, str]], metric=('top1', 'accuracy/top1'),
-         note: str = '') -> Dict[str, Benchmark]:
-    root = f'configs/cls/{dataset}'
-    configs = {m: f'{root}/{m}_{net}_{dataset}.py'
-               for m in ('warmup', 'dine', 'bimem', 'bimem_plus')}
-    configs['black_box'] = f'{root}/blackbox_{net}_{dataset}.py'
-    return {f'{dataset}/{pair}': Benchmark(
-        f'{dataset}/{pair}', 'cls', configs, metric, num_classes, folder,
-        target_prefix=prefix, predict_args=('--mode', 'topk', '--k', '5'),
-        note=note or f'{source} -> {target}')
-        for pair, (source, target, prefix) in pairs.items()}
-
-
-def _domain_pairs(domains: Dict[str, str], suffix: str = ''):
-    """{'a2w': ('amazon', 'webcam', 'webcam/images'), ...}: every ordered
-    pair of domains, with the target's ``data_prefix``."""
-    return {f'{s}2{t}': (domains[s], domains[t], f'{domains[t]}{suffix}')
-            for s in domains for t in domains if s != t}
-
-
-OFFICE31 = {'a': 'amazon', 'd': 'dslr', 'w': 'webcam'}
-OFFICEHOME = {'ar': 'Art', 'cl': 'Clipart', 'pr': 'Product',
-              'rw': 'Real_World'}
-# seg: top-3 per pixel at 1/4 resolution, where the units live
-# (docs/segmentation.md, "Store size")
-SEG_PREDICT = ('--mode', 'topk', '--k', '3', '--downscale', '4')
-
-
-def _seg(source: str, folder: str, num_classes: int, metric,
-         note: str) -> Benchmark:
-    root = f'configs/seg/{source}_to_cityscapes'
-    configs = {m: f'{root}/{m}_deeplabv2_r101_{source}.py'
-               for m in ('warmup', 'dine', 'bimem', 'bimem_plus')}
-    configs['black_box'] = f'{root}/blackbox_deeplabv2_r101_{source}.py'
-    return Benchmark(f'{source}->cityscapes', 'seg', configs, metric,
-                     num_classes, folder, predict_args=SEG_PREDICT,
-                     note=note)
-
-
-BENCHMARKS: Dict[str, Benchmark] = {
-    **_cls('office31', 'office31', 'resnet50', 31,
-           _domain_pairs(OFFICE31, '/images')),
-    **_cls('officehome', 'office_home', 'resnet50', 65,
-           _domain_pairs(OFFICEHOME)),
-    # the VisDA protocol reports the mean of the 12 per-class accuracies
-    **_cls('visda2017', 'visda2017', 'resnet101', 12,
-           {'syn2real': ('train', 'validation', 'validation')},
-           metric=('mean_class_acc', 'single-label/recall_classwise'),
-           note='train (synthetic) -> validation (real), mean class '
-           'accuracy'),
-    'gta5->cityscapes': _seg('gta5', 'cityscapes', 19, ('mIoU', 'mIoU'),
-                             'GTA5 -> Cityscapes val, 19 classes'),
-    # mIoU over the 16 classes; the 13-class mIoU13 is in the same
-    # metrics.json (<out>/.../<method>/test/metrics.json)
-    'synthia->cityscapes': _seg('synthia', 'cityscapes', 16,
-                                ('mIoU16', 'mIoU'),
-                                'SYNTHIA -> Cityscapes val, 16 classes '
-                                '(mIoU13 in metrics.json)'),
-    'cityscapes->foggy': Benchmark(
-        'cityscapes->foggy', 'det', {
-            'black_box': 'configs/det/cityscapes_foggy/'
-            'source_only_cityscapes.py',
-            'warmup': 'configs/det/cityscapes_foggy/warmup_foggy.py',
-            'dine': 'configs/det/cityscapes_foggy/dine_foggy.py',
-            'bimem': 'configs/det/cityscapes_foggy/bimem_foggy.py',
-            'bimem_plus': 'configs/det/cityscapes_foggy/bimem_plus_foggy.py',
-            'oracle': 'configs/det/cityscapes_foggy/oracle_foggy.py'},
-        ('mAP50', 'pascal_voc/mAP'), 8, 'foggy_cityscapes',
-        predict_args=('--batch-size', '4'), metric_scale=100.0,
-        note='Cityscapes -> Foggy Cityscapes (beta 0.02) val, mAP@0.5'),
-}
-
-
-class PaperSetupError(ValueError):
-    """A paper benchmark cannot run as asked (the message says why)."""
-
-
-def get(name: str) -> Benchmark:
-    """The benchmark ``name``; the error lists the known ones."""
-    if name not in BENCHMARKS:
-        raise PaperSetupError(f'unknown paper benchmark {name!r}; known: '
-                              f'{", ".join(BENCHMARKS)}')
-    return BENCHMARKS[name]
-
-
-def listing() -> str:
-    """The table printed by ``tools/benchmark.py --list``."""
-    lines = [f'{"benchmark":<22s} {"task":<4s} {"metric":<14s} methods '
-             '(configs: --suite paper --dry-run)']
-    for b in BENCHMARKS.values():
-        lines.append(f'{b.name:<22s} {b.task:<4s} {b.metric[0]:<14s} '
-                     f'{",".join(b.methods)}')
-        lines.append(f'{"":<22s} {b.note}; data: <data-root>/{b.dataset}')
-    return '\n'.join(lines)
-
-
-def per_benchmark(specs: Sequence[str], names: Sequence[str],
-                  flag: str) -> Dict[str, str]:
-    """``[NAME=]VALUE`` specs -> {benchmark: value}: a bare value applies
-    to every benchmark in ``names`` that no ``NAME=`` spec names."""
-    bare, named = [], {}
-    for spec in specs or ():
-        name, sep, value = spec.partition('=')
-        if sep and name in BENCHMARKS:
-            if name not in names:
-                raise PaperSetupError(f'{flag} {spec}: {name} is not one of '
-                                      f'the --benchmark names {list(names)}')
-            named[name] = value
-        else:
-            bare.append(spec)
-    if len(bare) > 1:
-        raise PaperSetupError(f'{flag}: {len(bare)} values without NAME=; '
-                              'give one for all benchmarks, or NAME=VALUE')
-    return {**{n: bare[0] for n in names if bare}, **named}
 
 
 @dataclass
@@ -282,72 +136,6 @@ def _relative(path: str) -> str:
     path = osp.abspath(path)
     rel = osp.relpath(path, stages.REPO)
     return path if rel.startswith('..') else rel
-
-
-@dataclass(frozen=True)
-class Schedule:
-    """How long a config trains: iterations, or epochs (``by_epoch``)."""
-    by_epoch: bool
-    length: int
-    schedulers: Tuple[dict, ...]
-
-
-@functools.lru_cache(maxsize=None)
-def _load_schedule(config: str, options: Tuple[str, ...]) -> Schedule:
-    from mmengine.config import Config, DictAction
-    with warnings.catch_warnings():      # the mm* packages' import noise
-        warnings.simplefilter('ignore')
-        cfg = Config.fromfile(osp.join(stages.REPO, config),
-                              import_custom_modules=False)
-    if options:
-        cfg.merge_from_dict({k: DictAction._parse_iterable(v) for k, _, v in
-                             (o.partition('=') for o in options)})
-    loop = cfg.train_cfg
-    by_epoch = 'max_epochs' in loop
-    length = loop.max_epochs if by_epoch else loop.max_iters
-    schedulers = cfg.get('param_scheduler') or []
-    if isinstance(schedulers, dict):
-        schedulers = [schedulers]
-    return Schedule(by_epoch, int(length),
-                    tuple(dict(s) for s in schedulers))
-
-
-def schedule_of(config: str, options: Sequence[str] = ()) -> Schedule:
-    """The training schedule of ``config`` after the schedule-related
-    ``options`` (``train_cfg.*``, ``param_scheduler*``)."""
-    return _load_schedule(config, tuple(
-        o for o in options if o.startswith(('train_cfg.', 'param_scheduler'))))
-
-
-def scaled_iteration_options(schedule: Schedule, n: int) -> List[str]:
-    """cfg-options training an iteration-based config for ``n`` iterations
-    instead of ``schedule.length``: every scheduler's begin/end and
-    milestones scaled by ``n / length`` (warm-up, poly and step decay keep
-    their shape), validation and a checkpoint at the end. A scheduler
-    keeps at least one iteration (``end > begin``, as MMEngine requires)
-    and its milestones stay distinct, however small ``n`` is."""
-    scale = n / schedule.length
-
-    def at(x):
-        return min(n, int(round(x * scale)))
-    opts = [f'train_cfg.max_iters={n}', f'train_cfg.val_interval={n}',
-            f'default_hooks.checkpoint.interval={n}']
-    for i, s in enumerate(schedule.schedulers):
-        begin, end = s.get('begin'), s.get('end')
-        if isinstance(begin, int):
-            begin = min(at(begin), n - 1)
-            opts.append(f'param_scheduler.{i}.begin={begin}')
-        if isinstance(end, int):
-            end = max(at(end), (begin or 0) + 1)
-            opts.append(f'param_scheduler.{i}.end={end}')
-        if s.get('milestones'):
-            milestones = []
-            for m in sorted(s['milestones']):
-                m = max(at(m), milestones[-1] + 1 if milestones else 1)
-                milestones.append(m)
-            opts.append(f'param_scheduler.{i}.milestones='
-                        f'[{",".join(str(m) for m in milestones)}]')
-    return opts
 
 
 # one prediction pass per store, however many seeds run in parallel
