@@ -37,10 +37,11 @@ DATA_SAMPLERS = Registry('data sampler', parent=MMENGINE_DATA_SAMPLERS,
                          scope='bimem_mm', locations=['bimem_mm.datasets'])
 TRANSFORMS = Registry('transform', parent=MMENGINE_TRANSFORMS,
                       scope='bimem_mm', locations=['bimem_mm.datasets'])
+# the metrics live with their task (bimem_mm.seg.metrics: SubsetIoUMetric)
 METRICS = Registry('metric', parent=MMENGINE_METRICS, scope='bimem_mm',
-                   locations=['bimem_mm.evaluation'])
+                   locations=['bimem_mm.seg.metrics'])
 EVALUATOR = Registry('evaluator', parent=MMENGINE_EVALUATOR,
-                     scope='bimem_mm', locations=['bimem_mm.evaluation'])
+                     scope='bimem_mm')
 OPTIM_WRAPPERS = Registry('optim_wrapper', parent=MMENGINE_OPTIM_WRAPPERS,
                           scope='bimem_mm')
 PARAM_SCHEDULERS = Registry('parameter scheduler',

@@ -15,11 +15,20 @@
     # any suite: print every stage's command line instead of running it
     python tools/benchmark.py --suite paper --benchmark office31/a2w \
         --blackbox-store STORE --dry-run
+    # the paper chain on miniature data (tools/make_miniature_data.py),
+    # small from the command line: what tests/paper runs
+    python tools/benchmark.py --suite paper --benchmark office31/a2w \
+        --data-root data_mini --blackbox-callable \
+        bimem_mm.datasets.miniature.blackbox:classify_office31 \
+        --iters 2 --image-scale 0.125 --no-pretrained \
+        --cfg-options train_dataloader.batch_size=2
 
 Each stage (black box training, its predictions on the target set,
 warm-up, long-term memory initialisation, BiMem, evaluation) runs the
 same command a user would (tools/*.py) with logs in ``OUT/<task>/<pair>/
-seed<k>/logs``; finished stages are skipped on a rerun. Writes
+seed<k>/logs``; a stage whose output exists from the same command line
+(and the same inputs) is skipped on a rerun ("skipped (done)"), one whose
+command changed runs again. Writes
 ``OUT/results.csv`` (task, pair, method, metric, value, seed, config),
 ``OUT/results.md``, ``OUT/results.png`` and, per memory run, a memory
 behaviour plot ``OUT/<task>/<pair>/seed<k>/memory_<method>.png``, and
@@ -43,6 +52,7 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 from bimem_mm.benchmark import paper, plots, report, stages  # noqa: E402
 from bimem_mm.benchmark.cls import ClsRecipe  # noqa: E402
 from bimem_mm.benchmark.det import DetRecipe  # noqa: E402
+from bimem_mm.benchmark.paper_options import split_options  # noqa: E402
 from bimem_mm.benchmark.seg import SegRecipe  # noqa: E402
 
 RECIPES = {'cls': ClsRecipe, 'det': DetRecipe, 'seg': SegRecipe}
@@ -108,6 +118,26 @@ def parse_args(argv=None):
                             help='an existing prediction store '
                             '(tools/predict_blackbox.py; must hold '
                             'manifest.json)')
+    paper_args.add_argument('--blackbox-callable', action='append',
+                            default=[], metavar='[NAME=]MODULE:FUNCTION',
+                            help='a Python callable as the black box '
+                            '(tools/predict_blackbox.py --callable), e.g. '
+                            'a remote API client')
+    paper_args.add_argument('--cfg-options', nargs='+', default=[],
+                            metavar='KEY=VALUE',
+                            help="every stage's config, both sides of the "
+                            "predictions and the black box's test, e.g. "
+                            'train_dataloader.batch_size=2 (one method: '
+                            '--method-options)')
+    paper_args.add_argument('--image-scale', type=float, default=1.0,
+                            help='multiply every image size (resize scales, '
+                            "crops) of every stage's pipelines, e.g. 0.0625 "
+                            'for smoke runs on small images (default 1)')
+    paper_args.add_argument('--no-pretrained', action='store_true',
+                            help='initialise the target models at random '
+                            'instead of the ImageNet weights the configs '
+                            'name (smoke runs; default: the weights are '
+                            'checked, and fetched, before anything runs)')
     paper_args.add_argument('--data-root', default=None,
                             help='the folder holding the datasets as the '
                             "configs' data/ does (office31, office_home, "
@@ -124,6 +154,35 @@ def parse_args(argv=None):
                         'for logging only, never in a loss; default: on in '
                         '--suite demo, else off)')
     args = parser.parse_args(argv)
+    args.task_list = [t.strip() for t in args.tasks.split(',') if t.strip()]
+    if not args.task_list:
+        parser.error(f'--tasks {args.tasks!r}: no task; choose from '
+                     f'{",".join(RECIPES)}')
+    unknown = [t for t in args.task_list if t not in RECIPES]
+    if unknown:
+        parser.error(f'--tasks: unknown {", ".join(unknown)}; choose from '
+                     f'{",".join(RECIPES)}')
+    try:
+        args.seed_list = [int(s) for s in args.seeds.split(',')]
+    except ValueError:
+        parser.error(f'--seeds {args.seeds!r}: expected comma-separated '
+                     'integers, e.g. 0,1,2')
+    try:
+        args.method_opts = method_options(args.method_options)
+    except ValueError as err:
+        parser.error(str(err))
+    if args.iters is not None and args.iters < 1:
+        parser.error('--iters must be >= 1')
+    if not args.image_scale > 0:
+        parser.error('--image-scale must be > 0')
+    for opt in args.cfg_options:
+        key, sep, _ = opt.partition('=')
+        if not sep:
+            parser.error(f'--cfg-options {opt}: expected KEY=VALUE')
+        if key in ('data_root', 'target_root'):
+            parser.error(f'--cfg-options {opt}: a top-level {key} does not '
+                         "reach the loaders (the configs resolve it when "
+                         'they are read); use --data-root DIR')
     if args.suite is None and not args.pair:
         args.suite = 'paper' if args.benchmark or args.list else 'demo'
     paper_only = [flag for flag, value in (
@@ -131,7 +190,11 @@ def parse_args(argv=None):
         ('--blackbox-config', args.blackbox_config),
         ('--blackbox-checkpoint', args.blackbox_checkpoint),
         ('--blackbox-store', args.blackbox_store),
-        ('--data-root', args.data_root), ('--gpus', args.gpus != 1))
+        ('--data-root', args.data_root), ('--gpus', args.gpus != 1),
+        ('--blackbox-callable', args.blackbox_callable),
+        ('--cfg-options', args.cfg_options),
+        ('--image-scale', args.image_scale != 1.0),
+        ('--no-pretrained', args.no_pretrained))
         if value]
     if args.suite != 'paper' and paper_only:
         parser.error(f'{", ".join(paper_only)}: only with --suite paper')
@@ -148,14 +211,19 @@ def parse_args(argv=None):
 
 
 def method_options(specs):
-    """['bimem:a=1,b=2'] -> {'bimem': ['a=1', 'b=2']}."""
+    """['bimem:a=1,b=(2,3)'] -> {'bimem': ['a=1', 'b=(2,3)']} (commas
+    inside brackets and quotes belong to the value)."""
     out = {}
     for spec in specs:
         method, sep, opts = spec.partition(':')
-        if not sep:
-            raise SystemExit(f'--method-options {spec}: expected '
+        try:
+            items = split_options(opts)
+        except ValueError as err:
+            raise ValueError(f'--method-options {spec}: {err}') from None
+        if not sep or not items or any('=' not in o for o in items):
+            raise ValueError(f'--method-options {spec}: expected '
                              'METHOD:KEY=VAL[,KEY=VAL]')
-        out.setdefault(method, []).extend(opts.split(','))
+        out.setdefault(method, []).extend(items)
     return out
 
 
@@ -223,14 +291,16 @@ def paper_black_boxes(args):
             f'{", ".join(paper.BENCHMARKS)}')
     for name in names:
         paper.get(name)
-    configs, ckpts, stores = (
+    configs, ckpts, stores, callables = (
         paper.per_benchmark(specs, names, flag) for specs, flag in (
             (args.blackbox_config, '--blackbox-config'),
             (args.blackbox_checkpoint, '--blackbox-checkpoint'),
-            (args.blackbox_store, '--blackbox-store')))
+            (args.blackbox_store, '--blackbox-store'),
+            (args.blackbox_callable, '--blackbox-callable')))
     return {name: paper.black_box_for(paper.get(name), configs.get(name),
                                       ckpts.get(name), stores.get(name),
-                                      args.dry_run) for name in names}
+                                      args.dry_run, callables.get(name))
+            for name in names}
 
 
 def paper_recipe(args, name, seed, threads=None):
@@ -238,10 +308,11 @@ def paper_recipe(args, name, seed, threads=None):
     bench = paper.get(name)
     out = osp.join(osp.abspath(args.out), bench.task,
                    name.replace('->', '_to_'), f'seed{seed}')
+    suite = paper.SuiteOptions(tuple(args.cfg_options), args.image_scale,
+                               not args.no_pretrained)
     recipe = paper.PaperRecipe(bench, out, seed, args.iters,
-                               method_options(args.method_options), False,
-                               threads, args.black_boxes[name],
-                               args.data_root)
+                               args.method_opts, False, threads,
+                               args.black_boxes[name], args.data_root, suite)
     methods = (args.methods.split(',') if args.methods else
                recipe.default_methods())
     return recipe, methods
@@ -279,9 +350,8 @@ def run_unit(args, unit, threads, tagged=False):
     out = osp.join(args.out, task, pair.replace('->', '2'), f'seed{seed}')
     print(f'{task} {pair} seed {seed}: {", ".join(methods)} '
           f'({iters} iterations a stage)', flush=True)
-    recipe = recipe_cls(source, target, out, seed, iters,
-                        method_options(args.method_options), args.analysis,
-                        threads)
+    recipe = recipe_cls(source, target, out, seed, iters, args.method_opts,
+                        args.analysis, threads)
     recipe.name = tag
     return recipe, recipe.run(methods)
 
@@ -291,12 +361,7 @@ def main(argv=None):
     if args.list:
         print(paper.listing())
         return
-    tasks = [t.strip() for t in args.tasks.split(',') if t.strip()]
-    for task in tasks:
-        if task not in RECIPES:
-            raise SystemExit(f'unknown task {task!r}; available: '
-                             f'{", ".join(RECIPES)}')
-    seeds = [int(s) for s in args.seeds.split(',')]
+    tasks, seeds = args.task_list, args.seed_list
     if args.suite == 'paper':
         check_paper(args, seeds)
     units = units_of(args, tasks, seeds)

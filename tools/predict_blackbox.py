@@ -29,6 +29,7 @@ from _cli import (  # noqa: E402
     load_config,
     prepare_runtime,
 )
+from mmengine.config import DictAction  # noqa: E402
 
 
 def parse_args(argv=None):
@@ -58,6 +59,10 @@ def parse_args(argv=None):
                         '(default: the key_root of the config\'s '
                         'LoadBlackBoxPrediction, so keys match training)')
     parser.add_argument('--device', default=None)
+    parser.add_argument('--model-cfg-options', nargs='+', action=DictAction,
+                        help="override settings of the black box's model "
+                        'config (--model), e.g. the image size of its test '
+                        'pipeline, which is how the images reach it')
     add_common_args(parser)
     add_load_args(parser)
     parser.add_argument('--overwrite', action='store_true',
@@ -85,7 +90,8 @@ def configured_key_root(cfg, split):
     while 'dataset' in ds:
         ds = ds['dataset']
     for t in ds.get('pipeline', []):
-        if str(t.get('type', '')).endswith('LoadBlackBoxPrediction'):
+        # LoadBlackBoxPrediction and its seg/det subclasses
+        if 'LoadBlackBox' in str(t.get('type', '')):
             return t.get('key_root')
     return None
 
@@ -105,6 +111,8 @@ def model_predictions(args, cfg):
     from torch.utils.data import DataLoader
 
     bb_cfg = Config.fromfile(args.model)
+    if args.model_cfg_options:
+        bb_cfg.merge_from_dict(args.model_cfg_options)
     init_default_scope(bb_cfg.get('default_scope', 'mmengine'))
     device = args.device or ('cuda' if torch.cuda.is_available() else 'cpu')
     model = MODELS.build(bb_cfg.model).to(device).eval()
@@ -113,6 +121,7 @@ def model_predictions(args, cfg):
         load_checkpoint(model, args.checkpoint, map_location='cpu')
     pipeline = bb_cfg.test_dataloader.dataset.pipeline
     dataset = DATASETS.build(target_dataset_cfg(cfg, args.split, pipeline))
+    args.dataset_classes = dataset.metainfo.get('classes')
     loader = DataLoader(dataset, batch_size=args.batch_size,
                         collate_fn=pseudo_collate, num_workers=0)
     yield len(dataset)
@@ -135,17 +144,40 @@ def callable_predictions(args, cfg):
     fn = getattr(importlib.import_module(module), name)
     init_default_scope(cfg.get('default_scope', 'mmengine'))
     dataset = DATASETS.build(target_dataset_cfg(cfg, args.split, []))
+    args.dataset_classes = dataset.metainfo.get('classes')
     yield len(dataset)
     for start in range(0, len(dataset), args.batch_size):
         infos = [dataset.get_data_info(i) for i in
                  range(start, min(start + args.batch_size, len(dataset)))]
-        outputs = list(fn([info['img'] for info in infos]))
+        outputs = list(fn([image_of(info) for info in infos]))
         if len(outputs) != len(infos):
             raise ValueError(f'{args.callable} returned {len(outputs)} '
                              f'predictions for {len(infos)} images')
         adapter = task_adapter(args.task)
         for info, out in zip(infos, outputs):
             yield info, adapter.record_from_callable(out, info, args)
+
+
+def image_of(info):
+    """A sample's uint8 HWC RGB image: in memory (``img``) or read from
+    ``img_path`` (file datasets: Cityscapes, Office-31, ...)."""
+    if info.get('img') is not None:
+        return info['img']
+    import mmcv
+    img = mmcv.imread(info['img_path'], channel_order='rgb')
+    if img is None:
+        raise ValueError(f"{info['img_path']}: cannot read the image")
+    return img
+
+
+def class_names(cfg, args, num_classes):
+    """The store's class names: the config's ``classes``, else the target
+    dataset's metainfo, else '0'..'C-1'."""
+    names = cfg.get('classes', None) or getattr(args, 'dataset_classes',
+                                                None)
+    if names and len(names) == num_classes:
+        return [str(c) for c in names]
+    return [str(i) for i in range(num_classes)]
 
 
 def main(argv=None):
@@ -178,8 +210,8 @@ def main(argv=None):
     try:
         for info, record in preds:
             if writer is None:
-                classes = list(cfg.get('classes', None) or [
-                    str(i) for i in range(np.shape(record['probs'])[-1])])
+                classes = class_names(cfg, args,
+                                      np.shape(record['probs'])[-1])
                 writer = PredictionWriter(args.out, args.task, classes,
                                           args.mode, args.k, args.dtype,
                                           source, overwrite=args.overwrite)

@@ -1,10 +1,15 @@
 """Run the pipeline's commands (tools/*.py) as a user would, with caching.
 
-Each stage is a subprocess; its log goes to ``<out>/logs``. A stage whose
-output already exists is skipped, so an interrupted benchmark resumes.
+Each stage is a subprocess; its log goes to ``<out>/logs``. Beside each
+stage's output a record (``.stage-<output name>``) keeps a hash of the
+command line that made it and of the records of the stage outputs it read;
+a stage whose output exists with the same record is skipped ("skipped
+(done)"), so an interrupted benchmark resumes, and a stage whose command
+or inputs changed (other options, ``--iters``, a rerun warm-up) runs again.
 With :data:`DRY_RUN` set, every stage prints its command line instead of
 running it (nothing is read, run or written).
 """
+import hashlib
 import json
 import os
 import os.path as osp
@@ -71,21 +76,112 @@ def command(tool: str, args: Sequence[str]) -> List[str]:
     return [sys.executable, path] + list(args)
 
 
+def record_path(output: str) -> str:
+    """Where the record of the stage that wrote ``output`` lives."""
+    output = output.rstrip('/')
+    return osp.join(osp.dirname(output), f'.stage-{osp.basename(output)}')
+
+
+def _input_record(token: str, own: Optional[str]) -> Optional[str]:
+    """The record of a stage output named by a command-line token (a path,
+    or ``key=path``; a store folder by its manifest), if any; ``own`` (the
+    stage's own record) is not an input."""
+    path = token.rpartition('=')[2]
+    if not path or not osp.exists(path):
+        return None
+    for candidate in (path, osp.join(path, 'manifest.json')):
+        record = record_path(candidate)
+        if record != own and osp.isfile(record):
+            with open(record) as f:
+                return f.read().strip()
+    return None
+
+
+def stage_hash(cmd: Sequence[str], done: Optional[str] = None) -> str:
+    """sha256 of a stage's command line (without ``--resume PATH``, which
+    only says where an interrupted run goes on) and of the records of the
+    stage outputs it reads, so that a rerun of an input reruns its users."""
+    tokens = list(cmd)
+    if '--resume' in tokens:
+        i = tokens.index('--resume')
+        del tokens[i:i + 2]
+    own = record_path(done) if done else None
+    h = hashlib.sha256()
+    for token in tokens:
+        h.update(token.encode() + b'\0')
+        record = _input_record(token, own)
+        if record:
+            h.update(b'<' + record.encode() + b'>\0')
+    return h.hexdigest()
+
+
+def is_done(done: Optional[str], cmd: Sequence[str]) -> bool:
+    """``done`` exists and its record matches ``cmd``."""
+    if done is None or not osp.exists(done):
+        return False
+    record = record_path(done)
+    if not osp.isfile(record):
+        return False
+    with open(record) as f:
+        return f.read().strip() == stage_hash(cmd, done)
+
+
+def _write_record(done: str, cmd: Sequence[str]) -> None:
+    record = record_path(done)
+    tmp = f'{record}.tmp{os.getpid()}'
+    with open(tmp, 'w') as f:
+        f.write(stage_hash(cmd, done) + '\n')
+    os.replace(tmp, record)
+
+
+def _forget(done: str) -> None:
+    """Drop a stale output's record (and a store's manifest, which marks
+    it complete) before its stage runs again."""
+    record = record_path(done)
+    if osp.exists(record):
+        os.remove(record)
+    if osp.basename(done) == 'manifest.json' and osp.exists(done):
+        os.remove(done)
+
+
+def _resume_only_same(cmd: List[str], done: str) -> List[str]:
+    """Record that ``cmd`` started towards ``done``; drop its ``--resume``
+    unless the interrupted run was started by the same command."""
+    started = record_path(done) + '.started'
+    previous = None
+    if osp.isfile(started):
+        with open(started) as f:
+            previous = f.read().strip()
+    current = stage_hash(cmd, done)
+    if '--resume' in cmd and previous != current:
+        i = cmd.index('--resume')
+        cmd = cmd[:i] + cmd[i + 2:]
+    os.makedirs(osp.dirname(started), exist_ok=True)
+    with open(started, 'w') as f:
+        f.write(current + '\n')
+    return cmd
+
+
 def print_command(cmd: List[str], label: str,
                   env: Optional[Dict[str, str]] = None,
                   done: Optional[str] = None) -> None:
     """A stage's command as a shell line (run from :data:`REPO`)."""
     prefix = ''.join(f'{k}={shlex.quote(v)} ' for k, v in (env or {}).items())
-    note = (f'  (done: {done} exists, a run skips it)'
-            if done is not None and osp.exists(done) else '')
+    note = ''
+    if is_done(done, cmd):
+        note = f'  (done: {done} exists from this command, a run skips it)'
+    elif done is not None and osp.exists(done):
+        note = (f'  ({done} exists from another command or inputs: a run '
+                'redoes it)')
     print(f'# {label}{note}\n{prefix}{shlex.join(cmd)}', flush=True)
 
 
 def run_tool(tool: str, args: List[str], log: str, done: Optional[str],
              label: Optional[str] = None,
              env: Optional[Dict[str, str]] = None) -> float:
-    """Run ``python tools/<tool> args`` unless ``done`` exists, showing
-    its progress as ``label``; ``env`` adds environment variables.
+    """Run ``python tools/<tool> args`` unless ``done`` exists from the
+    same command (:func:`is_done`), showing its progress as ``label``;
+    ``env`` adds environment variables. A stale ``done`` is redone.
 
     Returns:
         seconds spent (0 when skipped).
@@ -94,9 +190,16 @@ def run_tool(tool: str, args: List[str], log: str, done: Optional[str],
     if DRY_RUN:
         print_command(cmd, label or tool, env, done)
         return 0.0
-    if done is not None and osp.exists(done):
-        return 0.0
     label = label or tool
+    if is_done(done, cmd):
+        _show(f'    {label:<44s} skipped (done)', final=True)
+        return 0.0
+    if done is not None and osp.exists(done):
+        print(f'    {label}: {done} was made by another command or from '
+              'other inputs: running it again', flush=True)
+        _forget(done)
+    if done is not None:
+        cmd = _resume_only_same(cmd, done)
     os.makedirs(osp.dirname(log), exist_ok=True)
     start = time.time()
     with open(log, 'w') as f:
@@ -122,6 +225,8 @@ def run_tool(tool: str, args: List[str], log: str, done: Optional[str],
                          f'{log}\n{tail}')
     if done is not None and not osp.exists(done):
         raise StageError(f'{tool} finished but wrote no {done}; log: {log}')
+    if done is not None:
+        _write_record(done, cmd)
     return time.time() - start
 
 

@@ -14,6 +14,8 @@ from ..core.distributions import hard_to_probs
 
 def _image_shape(data_info) -> tuple:
     shape = data_info.get('ori_shape') or data_info.get('img_shape')
+    if shape is None and data_info.get('height') and data_info.get('width'):
+        shape = (data_info['height'], data_info['width'])   # COCO-style
     if shape is None and data_info.get('img') is not None:
         shape = data_info['img'].shape[:2]
     if shape is None:

@@ -53,8 +53,10 @@ def test_benchmark_writes_table_csv_and_plots(tmp_path):
     assert not (run / 'memory_warmup.png').exists()
     # progress lines, naming pair and seed as the runs go in parallel
     assert 'cls src->tgt s1 train bimem' in proc.stdout
-    # a rerun finds every stage done: nothing is trained again
+    # a rerun finds every stage done by the same command: nothing is
+    # trained again, each stage says so
     again = benchmark(*args)
     assert again.returncode == 0
-    assert 'done' not in again.stdout
+    assert ' done ' not in again.stdout
+    assert again.stdout.count('skipped (done)') >= 2 * 6
     assert (out / 'results.md').read_text() == table

@@ -130,7 +130,7 @@ def test_black_box_arguments_are_checked(tmp_path):
     store = write_store(tmp_path / 'store', 'cls', 31)
     cases = [
         (['--blackbox-store', store, '--blackbox-checkpoint', 'x.pth'],
-         'not both'),
+         'one black box'),
         (['--blackbox-config', 'configs/cls/office31/'
           'blackbox_resnet50_office31.py'], 'needs --blackbox-checkpoint'),
         ([], 'adaptation needs the black box'),
