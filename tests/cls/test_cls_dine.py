@@ -25,3 +25,8 @@ def test_dine_trains_and_resumes_with_its_soft_labels(tmp_path, tiny_data):
     assert int(final['soft_labels.seen'].sum()) >= seen
     kept = first['soft_labels.seen'] & final['soft_labels.seen']
     assert torch.equal(kept, first['soft_labels.seen'])   # nothing forgotten
+    # its soft-label table is training state: tools/test.py (strict
+    # checkpoint loading) evaluates the DINE checkpoint all the same
+    out = run_tool('test.py', DINE, work / 'iter_4.pth', '--cfg-options',
+                   *more)
+    assert 'accuracy/top1' in out.stdout + out.stderr
