@@ -1,12 +1,10 @@
 """How long a config trains, and the cfg-options that scale its schedule
 to another number of iterations (``tools/benchmark.py --iters``)."""
 import functools
-import os.path as osp
-import warnings
 from dataclasses import dataclass
 from typing import List, Sequence, Tuple
 
-from . import stages
+from . import paper_options
 
 
 @dataclass(frozen=True)
@@ -19,14 +17,7 @@ class Schedule:
 
 @functools.lru_cache(maxsize=None)
 def _load_schedule(config: str, options: Tuple[str, ...]) -> Schedule:
-    from mmengine.config import Config, DictAction
-    with warnings.catch_warnings():      # the mm* packages' import noise
-        warnings.simplefilter('ignore')
-        cfg = Config.fromfile(osp.join(stages.REPO, config),
-                              import_custom_modules=False)
-    if options:
-        cfg.merge_from_dict({k: DictAction._parse_iterable(v) for k, _, v in
-                             (o.partition('=') for o in options)})
+    cfg = paper_options.load(config, options)
     loop = cfg.train_cfg
     by_epoch = 'max_epochs' in loop
     length = loop.max_epochs if by_epoch else loop.max_iters
