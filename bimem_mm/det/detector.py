@@ -133,8 +133,7 @@ class BiMemDetector(BiMemTeacherStudent):
                                self.loss_fn))
         if self.im_weight:
             losses['loss_im'] = self.im_loss(
-                Units(None, self.box_logits(self.student, x, pseudo), None),
-                bb)
+                self.box_logits(self.student, x, pseudo), bb)
         losses.update(self.statistics(cal, bb, teacher, data_samples))
         losses['bimem/kept'] = keep.sum().float() / max(len(keep), 1)
         losses['bimem/boxes_per_image'] = keep.sum().float() / len(

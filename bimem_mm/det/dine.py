@@ -5,7 +5,7 @@ import torch
 
 from ..core import hard_labels
 from ..core.dine import information_maximization
-from ..models.dine import DINETargetMixin
+from ..models.dine import DINEMethod
 from ..models.teacher_student import Units
 from ..registry import MODELS
 from .detector import BiMemDetector
@@ -14,7 +14,7 @@ from .roi_loss import rpn_loss, soft_roi_loss
 
 
 @MODELS.register_module()
-class DINEDetector(DINETargetMixin, BiMemDetector):
+class DINEDetector(DINEMethod, BiMemDetector):
     """DINE-style distillation (Liang et al., CVPR 2022) per pseudo box, in
     the same framework, data, units and target model as BiMem.
 
@@ -51,7 +51,7 @@ class DINEDetector(DINETargetMixin, BiMemDetector):
         **kwargs: see :class:`BiMemDetector`.
     """
 
-    def bimem_loss(self, inputs, data_samples) -> Dict[str, torch.Tensor]:
+    def dine_loss(self, inputs, data_samples) -> Dict[str, torch.Tensor]:
         _, bb, targets, share = self.dine_targets(inputs, data_samples)
         pseudo = self.pseudo(data_samples, inputs.device)
         keep = hard_labels(bb, self.warmup_threshold,

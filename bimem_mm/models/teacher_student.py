@@ -15,19 +15,22 @@ import torch
 import torch.nn.functional as F
 from mmengine.model import BaseModel
 
-from ..core import Calibration, hard_labels
-from ..core.dine import (
-    black_box_share,
-    dine_targets,
-    information_maximization,
-)
-from ..core.distributed import all_reduce_sum
+from ..core import AdaptiveTarget, Calibration, hard_labels, label_accuracies
+from ..core.dine import information_maximization
 from ..registry import MODELS
 from .model_config import resolve_model_cfg
 from .recorder import LayerRecorder, layer_dim, units_config
 
 STAGES = ('warmup', 'bimem')
 IM_PRIORS = ('uniform', 'black_box')
+#: buffers of checkpoints written before issue 13 -> their names now
+OLD_BUFFERS = {'source_samples_seen': 'source_target.samples_seen',
+               'dine_samples_seen': 'dine_target.samples_seen'}
+#: the options only the BiMem method reads (a baseline refuses them; its
+#: ``refiner`` and ``loss``, which the shared adaptation configs give every
+#: method, are built but not used)
+BIMEM_OPTIONS = ('im_weight', 'im_prior', 'mix_weight', 'mix_alpha',
+                 'adaptive_source')
 
 
 class Units(NamedTuple):
@@ -39,8 +42,11 @@ class Units(NamedTuple):
     valid: Optional[torch.Tensor] = None
 
 
-class BiMemTeacherStudent(BaseModel):
-    """Base of the BiMem wrappers.
+class TeacherStudentAdapter(BaseModel):
+    """Base of the adaptation wrappers: a student, its EMA teacher, the
+    task's units and black box, the warm-up, and the adaptation method's
+    loss (:meth:`method_loss`; BiMem's here, :meth:`bimem_loss`; a baseline
+    such as ``bimem_mm.models.dine.DINEMethod`` brings its own).
 
     A task adapter sets ``default_preprocessor`` (the type used when the
     data preprocessor config names none, as the task libraries do).
@@ -58,7 +64,9 @@ class BiMemTeacherStudent(BaseModel):
             task adapter's ``default_units``; the feature dimension is read
             from the layer.
         refiner: config of the ``bimem_mm.BiMemRefiner`` (the memories);
-            ``num_classes`` and ``feat_dim`` default to the model's.
+            ``num_classes`` and ``feat_dim`` default to the model's. None:
+            no memories (a method that does not use them; BiMem needs
+            them).
         loss: config of the BiMem loss.
         stage: ``'warmup'`` (cross entropy on argmax of the black box, the
             official "baseline" stage) or ``'bimem'``.
@@ -85,14 +93,18 @@ class BiMemTeacherStudent(BaseModel):
             labels follow the adapted model as training goes on
             (``bimem_plus``). The training set size comes from
             ``BiMemHook`` (or ``num_samples``); the samples seen are a
-            buffer, saved with the checkpoint.
+            buffer of the :class:`~bimem_mm.core.AdaptiveTarget`
+            ``source_target``, saved with the checkpoint (``bimem_plus``
+            started from a DINE checkpoint starts it at 0, w = 1: the
+            DINE run's ``dine_target`` is not inherited).
         data_preprocessor: defaults to the wrapped model's.
     """
 
     default_preprocessor = 'BaseDataPreprocessor'
+    needs_refiner = True   # the method's loss uses the memories
     default_units = dict(features=None, logits=None)
 
-    def __init__(self, model: dict, refiner: dict,
+    def __init__(self, model: dict, refiner: Optional[dict] = None,
                  loss: dict = dict(type='bimem_mm.BiMemLoss'),
                  stage: str = 'bimem', warmup_threshold: float = 0.0,
                  predict_on: str = 'student', teacher_train_mode: bool = True,
@@ -120,13 +132,11 @@ class BiMemTeacherStudent(BaseModel):
         self.student = MODELS.build(model)
         self.teacher = MODELS.build(model)
         self.teacher.requires_grad_(False)
-        refiner = dict(refiner)
-        refiner.setdefault('num_classes', self.num_classes_of(self.student))
-        if 'feat_dim' not in refiner:
-            refiner['feat_dim'] = layer_dim(self.student,
-                                            self.units_cfg['features'])
-        refiner.setdefault('ignore_index', ignore_index)
-        self.refiner = MODELS.build(refiner)
+        if refiner is None and self.needs_refiner:
+            raise TypeError(f'{type(self).__name__}: the BiMem method needs '
+                            'a refiner config (the memories)')
+        self.refiner = None if refiner is None else self._build_refiner(
+            dict(refiner), ignore_index)
         self.loss_fn = MODELS.build(loss)
         self.stage, self.predict_on = stage, predict_on
         self.warmup_threshold = warmup_threshold
@@ -138,6 +148,19 @@ class BiMemTeacherStudent(BaseModel):
         self.im_weight, self.im_prior = im_weight, im_prior
         self.mix_weight, self.mix_alpha = mix_weight, mix_alpha
         self.adaptive_source = self._adaptive_source_cfg(adaptive_source)
+
+    @property
+    def uses_memory(self) -> bool:
+        """Whether ``BiMemHook`` initialises the long-term memory."""
+        return self.refiner is not None
+
+    def _build_refiner(self, refiner: dict, ignore_index: int):
+        refiner.setdefault('num_classes', self.num_classes_of(self.student))
+        if 'feat_dim' not in refiner:
+            refiner['feat_dim'] = layer_dim(self.student,
+                                            self.units_cfg['features'])
+        refiner.setdefault('ignore_index', ignore_index)
+        return MODELS.build(refiner)
 
     def recorded(self, model, forward) -> tuple:
         """Run ``forward()`` (a forward of ``model``) with the unit layers
@@ -157,17 +180,25 @@ class BiMemTeacherStudent(BaseModel):
             raise TypeError(f'adaptive_source: unknown options '
                             f'{sorted(unknown)}; known: {sorted(out)}')
         out.update(cfg)
-        if not 0.0 <= out['momentum'] <= 1.0:
-            raise ValueError(f'adaptive_source.momentum must be in [0, 1], '
-                             f'got {out["momentum"]}')
-        self.source_num_samples = out['num_samples']
-        self.register_buffer('source_samples_seen',
-                             torch.zeros((), dtype=torch.long))
+        self.source_target = AdaptiveTarget(
+            out['momentum'], out['num_samples'], 'adaptive_source')
         return out
 
     def prepare_for_dataset(self, num_samples: int) -> None:
-        """Told the training set size by ``BiMemHook`` before training."""
-        self.source_num_samples = int(num_samples)
+        """Told the training set size by ``BiMemHook`` before training
+        (every :class:`~bimem_mm.core.AdaptiveTarget` of the wrapper)."""
+        for module in self.modules():
+            if isinstance(module, AdaptiveTarget):
+                module.prepare_for_dataset(num_samples)
+
+    def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs):
+        """Checkpoints written before issue 13 name the sample counters
+        ``source_samples_seen`` / ``dine_samples_seen``: renamed to the
+        buffers of ``source_target`` / ``dine_target``."""
+        for old, new in OLD_BUFFERS.items():
+            if prefix + old in state_dict and prefix + new not in state_dict:
+                state_dict[prefix + new] = state_dict.pop(prefix + old)
+        super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
 
     # --- what a task adapter provides ----------------------------------
     def num_classes_of(self, model) -> int:
@@ -213,6 +244,10 @@ class BiMemTeacherStudent(BaseModel):
     def loss(self, inputs, data_samples) -> Dict[str, torch.Tensor]:
         if self.stage == 'warmup':
             return self.warmup_loss(inputs, data_samples)
+        return self.method_loss(inputs, data_samples)
+
+    def method_loss(self, inputs, data_samples) -> Dict[str, torch.Tensor]:
+        """The adaptation method's loss (``stage='bimem'``): BiMem's."""
         return self.bimem_loss(inputs, data_samples)
 
     def warmup_loss(self, inputs, data_samples) -> Dict[str, torch.Tensor]:
@@ -229,22 +264,24 @@ class BiMemTeacherStudent(BaseModel):
         losses = self.loss_fn(student.logits, self.masked(cal.labels, student),
                               self.masked(cal.labels_long, student))
         if self.im_weight:
-            losses['loss_im'] = self.im_loss(student, bb)
+            losses['loss_im'] = self.im_loss(student.logits, bb,
+                                             student.valid)
         if self.mix_weight:
             losses['loss_mix'] = self.mix_weight * self.mixup_loss(inputs,
                                                                    student)
         losses.update(self.statistics(cal, bb, teacher, data_samples))
         return losses
 
-    def im_loss(self, units: Units, bb: torch.Tensor) -> torch.Tensor:
-        """``im_weight`` * information maximisation of the valid units
-        (towards the black box's marginal with ``im_prior='black_box'``);
-        0 for a batch without units."""
-        logits = units.logits
-        if units.valid is not None:
-            logits, bb = logits[units.valid], bb[units.valid]
+    def im_loss(self, logits: torch.Tensor, bb: torch.Tensor,
+                valid: Optional[torch.Tensor] = None) -> torch.Tensor:
+        """``im_weight`` * information maximisation of the (N, C) ``logits``
+        of the valid units (towards the black box's (N, C) marginal with
+        ``im_prior='black_box'``); 0 for a batch without units."""
+        all_logits = logits
+        if valid is not None:
+            logits, bb = logits[valid], bb[valid]
         if len(logits) == 0:
-            return units.logits.sum() * 0.0
+            return all_logits.sum() * 0.0
         prior = bb.float().mean(0) if self.im_prior == 'black_box' else None
         return self.im_weight * information_maximization(logits, prior=prior)
 
@@ -266,31 +303,15 @@ class BiMemTeacherStudent(BaseModel):
             teacher.groups, teacher.valid)
         return teacher, bb, cal
 
-    def source_share(self) -> float:
-        """The black box's share w of the calibrated distribution (1 for
-        the faithful method)."""
-        if self.adaptive_source is None:
-            return 1.0
-        if not self.source_num_samples:
-            raise RuntimeError('adaptive_source needs num_samples or '
-                               'BiMemHook to know the training set size')
-        return black_box_share(self.adaptive_source['momentum'],
-                               int(self.source_samples_seen),
-                               self.source_num_samples)
-
     @torch.no_grad()
     def source_distribution(self, bb: torch.Tensor, teacher_probs:
                             torch.Tensor, batch_size: int) -> torch.Tensor:
-        """What the memories calibrate: the black box's distribution, or
-        with ``adaptive_source`` ``w * p_bb + (1 - w) * p_teacher``
-        (counts the batch's samples as seen)."""
+        """What the memories calibrate: the black box's (N, C)
+        distribution, or with ``adaptive_source`` ``w * p_bb + (1 - w) *
+        p_teacher`` (``source_target``; counts the batch's samples)."""
         if self.adaptive_source is None:
             return bb
-        share = self._last_share = self.source_share()
-        seen = torch.tensor(batch_size, dtype=torch.long,
-                            device=self.source_samples_seen.device)
-        self.source_samples_seen += all_reduce_sum(seen)
-        return dine_targets(bb, teacher_probs, share)
+        return self.source_target(bb, teacher_probs, batch_size)[0]
 
     def masked(self, labels: torch.Tensor, units: Units) -> torch.Tensor:
         """Labels with invalid units set to ``ignore_index``."""
@@ -316,8 +337,9 @@ class BiMemTeacherStudent(BaseModel):
         bb_labels = bb.argmax(1)
         stats = {f'bimem/{k}': v for k, v in self.refiner.statistics().items()}
         if self.adaptive_source is not None:
+            share = self.source_target.last_share
             stats['bimem/source_share'] = bb.new_tensor(
-                getattr(self, '_last_share', self.source_share()))
+                self.source_target.share() if share is None else share)
         # share of the black box's labels that calibration kept / changed
         stats['bimem/bb_agree'] = ((cal.labels == bb_labels) & keep
                                    ).sum() / n
@@ -328,14 +350,10 @@ class BiMemTeacherStudent(BaseModel):
                                   ).sum() / n
         truth = self.analysis_labels(data_samples, units)
         if truth is not None:
-            known = keep & (truth >= 0) & (truth != self.ignore_index)
-            m = known.sum().clamp_min(1).float()
-            stats['bimem/acc_black_box'] = ((bb_labels == truth) & known
-                                            ).sum() / m
-            stats['bimem/acc_calibrated'] = ((cal.labels == truth) & known
-                                             ).sum() / m
-            stats['bimem/acc_long'] = ((cal.labels_long == truth) & known
-                                       ).sum() / m
+            stats.update(label_accuracies(
+                truth, keep, self.ignore_index, 'bimem/',
+                black_box=bb_labels, calibrated=cal.labels,
+                long=cal.labels_long))
         return stats
 
     # --- long-term memory initialisation ---------------------------------
@@ -361,3 +379,7 @@ class BiMemTeacherStudent(BaseModel):
 
     def predict(self, inputs, data_samples=None) -> List:
         return self._model_for_predict().predict(inputs, data_samples)
+
+
+#: the name before issue 13 (the base is not BiMem-specific)
+BiMemTeacherStudent = TeacherStudentAdapter
