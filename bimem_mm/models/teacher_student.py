@@ -238,7 +238,8 @@ class TeacherStudentAdapter(BaseModel):
         if mode == 'predict':
             return self.predict(inputs, data_samples)
         if mode == 'tensor':
-            return self._model_for_predict()._forward(inputs, data_samples)
+            return self._model_for_predict()(inputs, data_samples,
+                                             mode='tensor')
         raise RuntimeError(f'Invalid mode "{mode}".')
 
     def loss(self, inputs, data_samples) -> Dict[str, torch.Tensor]:
