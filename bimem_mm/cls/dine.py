@@ -11,11 +11,11 @@ from ..core.dine import (
 )
 from ..models.dine import DINEMethod
 from ..registry import MODELS
-from .classifier import BiMemClassifier
+from .classifier import ClassifierAdapter
 
 
 @MODELS.register_module()
-class DINEClassifier(DINEMethod, BiMemClassifier):
+class DINEClassifier(DINEMethod, ClassifierAdapter):
     """Distillation towards an EMA of the black box's (top-k) predictions
     with information maximisation and mixup (Liang et al., CVPR 2022), in
     the same framework, data and target model as BiMem.

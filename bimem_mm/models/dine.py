@@ -29,7 +29,8 @@ from typing import Dict, Optional, Tuple
 import torch
 
 from ..core import AdaptiveTarget, label_accuracies
-from .teacher_student import BIMEM_OPTIONS, Units
+from .bimem_method import BIMEM_OPTIONS
+from .teacher_student import Units
 
 
 class DINEMethod:

@@ -15,22 +15,15 @@ import torch
 import torch.nn.functional as F
 from mmengine.model import BaseModel
 
-from ..core import AdaptiveTarget, Calibration, hard_labels, label_accuracies
-from ..core.dine import information_maximization
+from ..core import AdaptiveTarget, hard_labels
 from ..registry import MODELS
 from .model_config import resolve_model_cfg
 from .recorder import LayerRecorder, layer_dim, units_config
 
 STAGES = ('warmup', 'bimem')
-IM_PRIORS = ('uniform', 'black_box')
 #: buffers of checkpoints written before issue 13 -> their names now
 OLD_BUFFERS = {'source_samples_seen': 'source_target.samples_seen',
                'dine_samples_seen': 'dine_target.samples_seen'}
-#: the options only the BiMem method reads (a baseline refuses them; its
-#: ``refiner`` and ``loss``, which the shared adaptation configs give every
-#: method, are built but not used)
-BIMEM_OPTIONS = ('im_weight', 'im_prior', 'mix_weight', 'mix_alpha',
-                 'adaptive_source')
 
 
 class Units(NamedTuple):
@@ -44,9 +37,12 @@ class Units(NamedTuple):
 
 class TeacherStudentAdapter(BaseModel):
     """Base of the adaptation wrappers: a student, its EMA teacher, the
-    task's units and black box, the warm-up, and the adaptation method's
-    loss (:meth:`method_loss`; BiMem's here, :meth:`bimem_loss`; a baseline
-    such as ``bimem_mm.models.dine.DINEMethod`` brings its own).
+    task's units and black box, the warm-up and prediction. The adaptation
+    method (:meth:`method_loss`, ``stage='bimem'``) is composed in as the
+    first base of a registered wrapper: ``BiMemX(BiMemMethod, XAdapter)``,
+    ``DINEX(DINEMethod, XAdapter)`` (:mod:`bimem_mm.models.bimem_method`,
+    :mod:`bimem_mm.models.dine`); each method takes its own options and
+    refuses the other's.
 
     A task adapter sets ``default_preprocessor`` (the type used when the
     data preprocessor config names none, as the task libraries do).
@@ -67,7 +63,8 @@ class TeacherStudentAdapter(BaseModel):
             ``num_classes`` and ``feat_dim`` default to the model's. None:
             no memories (a method that does not use them; BiMem needs
             them).
-        loss: config of the BiMem loss.
+        loss: config of the BiMem loss (built here so that every method's
+            checkpoint has the same layout; only BiMem uses it).
         stage: ``'warmup'`` (cross entropy on argmax of the black box, the
             official "baseline" stage) or ``'bimem'``.
         warmup_threshold: warm-up units whose max black-box probability is
@@ -78,25 +75,6 @@ class TeacherStudentAdapter(BaseModel):
             statistics, dropout on) as the official code does; False puts
             it in eval mode.
         ignore_index: label of ignored units.
-        im_weight: weight of an information-maximisation term on the
-            student's units (0: the faithful BiMem loss; ``bimem_plus``).
-        im_prior: ``'uniform'`` (the usual diversity term) or
-            ``'black_box'``: diverse towards the black box's class marginal
-            over the batch's units (segmentation: background dominates).
-        mix_weight: weight of a mixup-consistency term (0: faithful;
-            ``bimem_plus``; tasks that implement :meth:`mixup_loss`).
-        mix_alpha: Beta(alpha, alpha) of the mixup coefficient.
-        adaptive_source: None (faithful: the memories calibrate the black
-            box's distribution) or ``dict(momentum=0.6)``: they calibrate
-            ``w * p_bb + (1 - w) * p_teacher`` with ``w = momentum **
-            epochs`` (DINE's adaptive soft label, table-free) so the pseudo
-            labels follow the adapted model as training goes on
-            (``bimem_plus``). The training set size comes from
-            ``BiMemHook`` (or ``num_samples``); the samples seen are a
-            buffer of the :class:`~bimem_mm.core.AdaptiveTarget`
-            ``source_target``, saved with the checkpoint (``bimem_plus``
-            started from a DINE checkpoint starts it at 0, w = 1: the
-            DINE run's ``dine_target`` is not inherited).
         data_preprocessor: defaults to the wrapped model's.
     """
 
@@ -108,10 +86,7 @@ class TeacherStudentAdapter(BaseModel):
                  loss: dict = dict(type='bimem_mm.BiMemLoss'),
                  stage: str = 'bimem', warmup_threshold: float = 0.0,
                  predict_on: str = 'student', teacher_train_mode: bool = True,
-                 ignore_index: int = 255, im_weight: float = 0.0,
-                 im_prior: str = 'uniform',
-                 mix_weight: float = 0.0, mix_alpha: float = 0.3,
-                 adaptive_source: Optional[dict] = None,
+                 ignore_index: int = 255,
                  units: Optional[dict] = None,
                  data_preprocessor: Optional[dict] = None, init_cfg=None):
         if stage not in STAGES:
@@ -133,8 +108,8 @@ class TeacherStudentAdapter(BaseModel):
         self.teacher = MODELS.build(model)
         self.teacher.requires_grad_(False)
         if refiner is None and self.needs_refiner:
-            raise TypeError(f'{type(self).__name__}: the BiMem method needs '
-                            'a refiner config (the memories)')
+            raise TypeError(f'{type(self).__name__}: its method needs a '
+                            'refiner config (the memories)')
         self.refiner = None if refiner is None else self._build_refiner(
             dict(refiner), ignore_index)
         self.loss_fn = MODELS.build(loss)
@@ -142,12 +117,6 @@ class TeacherStudentAdapter(BaseModel):
         self.warmup_threshold = warmup_threshold
         self.teacher_train_mode = teacher_train_mode
         self.ignore_index = ignore_index
-        if im_prior not in IM_PRIORS:
-            raise ValueError(f'im_prior must be one of {IM_PRIORS}, got '
-                             f'{im_prior!r}')
-        self.im_weight, self.im_prior = im_weight, im_prior
-        self.mix_weight, self.mix_alpha = mix_weight, mix_alpha
-        self.adaptive_source = self._adaptive_source_cfg(adaptive_source)
 
     @property
     def uses_memory(self) -> bool:
@@ -170,19 +139,6 @@ class TeacherStudentAdapter(BaseModel):
             out = forward()
         logits = rec['logits'] if self.units_cfg['logits'] else out
         return rec['features'], logits
-
-    def _adaptive_source_cfg(self, cfg: Optional[dict]) -> Optional[dict]:
-        if cfg is None:
-            return None
-        out = dict(momentum=0.6, num_samples=None)
-        unknown = set(cfg) - set(out)
-        if unknown:
-            raise TypeError(f'adaptive_source: unknown options '
-                            f'{sorted(unknown)}; known: {sorted(out)}')
-        out.update(cfg)
-        self.source_target = AdaptiveTarget(
-            out['momentum'], out['num_samples'], 'adaptive_source')
-        return out
 
     def prepare_for_dataset(self, num_samples: int) -> None:
         """Told the training set size by ``BiMemHook`` before training
@@ -248,8 +204,10 @@ class TeacherStudentAdapter(BaseModel):
         return self.method_loss(inputs, data_samples)
 
     def method_loss(self, inputs, data_samples) -> Dict[str, torch.Tensor]:
-        """The adaptation method's loss (``stage='bimem'``): BiMem's."""
-        return self.bimem_loss(inputs, data_samples)
+        """The adaptation method's loss (``stage='bimem'``; a method such
+        as :class:`~bimem_mm.models.BiMemMethod` provides it)."""
+        raise NotImplementedError(f'{type(self).__name__} has no adaptation '
+                                  'method')
 
     def warmup_loss(self, inputs, data_samples) -> Dict[str, torch.Tensor]:
         """Cross entropy of the student on argmax of the black box."""
@@ -257,62 +215,6 @@ class TeacherStudentAdapter(BaseModel):
         bb = self.black_box(data_samples, student)
         labels = hard_labels(bb, self.warmup_threshold, self.ignore_index)
         return {'loss_ce': self.masked_ce(student.logits, labels, student)}
-
-    def bimem_loss(self, inputs, data_samples) -> Dict[str, torch.Tensor]:
-        """Refine the black-box labels with the memories, then the loss."""
-        teacher, bb, cal = self.refine(inputs, data_samples)
-        student = self.units(self.student, inputs, data_samples)
-        losses = self.loss_fn(student.logits, self.masked(cal.labels, student),
-                              self.masked(cal.labels_long, student))
-        if self.im_weight:
-            losses['loss_im'] = self.im_loss(student.logits, bb,
-                                             student.valid)
-        if self.mix_weight:
-            losses['loss_mix'] = self.mix_weight * self.mixup_loss(inputs,
-                                                                   student)
-        losses.update(self.statistics(cal, bb, teacher, data_samples))
-        return losses
-
-    def im_loss(self, logits: torch.Tensor, bb: torch.Tensor,
-                valid: Optional[torch.Tensor] = None) -> torch.Tensor:
-        """``im_weight`` * information maximisation of the (N, C) ``logits``
-        of the valid units (towards the black box's (N, C) marginal with
-        ``im_prior='black_box'``); 0 for a batch without units."""
-        all_logits = logits
-        if valid is not None:
-            logits, bb = logits[valid], bb[valid]
-        if len(logits) == 0:
-            return all_logits.sum() * 0.0
-        prior = bb.float().mean(0) if self.im_prior == 'black_box' else None
-        return self.im_weight * information_maximization(logits, prior=prior)
-
-    def mixup_loss(self, inputs, units: Units) -> torch.Tensor:
-        """Mixup consistency of the student on a batch whose units are
-        ``units`` (the task adapter says how images and units mix)."""
-        raise NotImplementedError(f'{type(self).__name__} has no mixup: '
-                                  'set mix_weight=0')
-
-    @torch.no_grad()
-    def refine(self, inputs, data_samples):
-        """Teacher units, black-box distribution and calibrated labels."""
-        teacher = self.units(self.teacher, inputs, data_samples)
-        bb = self.black_box(data_samples, teacher)
-        probs = torch.softmax(teacher.logits.float(), 1)
-        cal = self.refiner.refine(
-            teacher.features, probs,
-            self.source_distribution(bb, probs, len(data_samples)),
-            teacher.groups, teacher.valid)
-        return teacher, bb, cal
-
-    @torch.no_grad()
-    def source_distribution(self, bb: torch.Tensor, teacher_probs:
-                            torch.Tensor, batch_size: int) -> torch.Tensor:
-        """What the memories calibrate: the black box's (N, C)
-        distribution, or with ``adaptive_source`` ``w * p_bb + (1 - w) *
-        p_teacher`` (``source_target``; counts the batch's samples)."""
-        if self.adaptive_source is None:
-            return bb
-        return self.source_target(bb, teacher_probs, batch_size)[0]
 
     def masked(self, labels: torch.Tensor, units: Units) -> torch.Tensor:
         """Labels with invalid units set to ``ignore_index``."""
@@ -328,34 +230,6 @@ class TeacherStudentAdapter(BaseModel):
         return F.cross_entropy(logits.float(), labels.long(),
                                ignore_index=self.ignore_index,
                                reduction='sum') / keep
-
-    def statistics(self, cal: Calibration, bb: torch.Tensor, units: Units,
-                   data_samples) -> Dict[str, torch.Tensor]:
-        """Memory statistics logged with the losses (no gradient)."""
-        keep = units.valid if units.valid is not None else \
-            torch.ones_like(cal.labels, dtype=torch.bool)
-        n = keep.sum().clamp_min(1).float()
-        bb_labels = bb.argmax(1)
-        stats = {f'bimem/{k}': v for k, v in self.refiner.statistics().items()}
-        if self.adaptive_source is not None:
-            share = self.source_target.last_share
-            stats['bimem/source_share'] = bb.new_tensor(
-                self.source_target.share() if share is None else share)
-        # share of the black box's labels that calibration kept / changed
-        stats['bimem/bb_agree'] = ((cal.labels == bb_labels) & keep
-                                   ).sum() / n
-        stats['bimem/change_rate'] = 1 - stats['bimem/bb_agree']
-        stats['bimem/long_short_agree'] = ((cal.labels == cal.labels_long)
-                                           & keep).sum() / n
-        stats['bimem/ignored'] = ((cal.labels == self.ignore_index) & keep
-                                  ).sum() / n
-        truth = self.analysis_labels(data_samples, units)
-        if truth is not None:
-            stats.update(label_accuracies(
-                truth, keep, self.ignore_index, 'bimem/',
-                black_box=bb_labels, calibrated=cal.labels,
-                long=cal.labels_long))
-        return stats
 
     # --- long-term memory initialisation ---------------------------------
     @torch.no_grad()

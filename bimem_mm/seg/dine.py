@@ -9,11 +9,11 @@ from ..core.dine import (
 )
 from ..models.dine import DINEMethod
 from ..registry import MODELS
-from .segmentor import BiMemSegmentor
+from .segmentor import SegmentorAdapter
 
 
 @MODELS.register_module()
-class DINESegmentor(DINEMethod, BiMemSegmentor):
+class DINESegmentor(DINEMethod, SegmentorAdapter):
     """DINE-style distillation (Liang et al., CVPR 2022) per pixel, in the
     same framework, data, units and target model as BiMem.
 
@@ -23,7 +23,7 @@ class DINESegmentor(DINEMethod, BiMemSegmentor):
     ``p_teacher`` the EMA teacher's softmax on the same pixels and
     ``w = momentum ** epochs_seen``.
 
-    Loss, on the units of :class:`BiMemSegmentor` (grid pixels inside the
+    Loss, on the units of :class:`SegmentorAdapter` (grid pixels inside the
     image)::
 
         soft CE(student, target) + im_weight * IM + mix_weight * mixup
@@ -41,7 +41,7 @@ class DINESegmentor(DINEMethod, BiMemSegmentor):
         dine: dict(num_samples=None, momentum=0.6, im_weight=1.0,
             mix_weight=1.0, mix_alpha=0.3). ``num_samples`` is the training
             set size (default: set by ``BiMemHook``).
-        **kwargs: see :class:`BiMemSegmentor`.
+        **kwargs: see :class:`SegmentorAdapter`.
     """
 
     dine_defaults = dict(DINEMethod.dine_defaults, mix_weight=1.0,
