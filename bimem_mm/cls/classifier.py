@@ -1,8 +1,13 @@
-"""BiMem around an mmpretrain ``ImageClassifier``: a unit is an image."""
+"""Adaptation around an mmpretrain ``ImageClassifier``: a unit is an image.
+
+:class:`ClassifierAdapter` lays out the units; the registered
+:class:`BiMemClassifier` composes it with the BiMem method
+(``bimem_mm.DINEClassifier``, :mod:`bimem_mm.cls.dine`, with DINE's)."""
 import torch
 
 from ..core.dine import mixup_consistency
-from ..models.teacher_student import BiMemTeacherStudent, Units
+from ..models.bimem_method import BiMemMethod
+from ..models.teacher_student import TeacherStudentAdapter, Units
 from ..registry import MODELS
 
 
@@ -15,8 +20,7 @@ def _stack_field(data_samples, name: str) -> torch.Tensor:
     return torch.stack([torch.as_tensor(v) for v in values])
 
 
-@MODELS.register_module()
-class BiMemClassifier(BiMemTeacherStudent):
+class ClassifierAdapter(TeacherStudentAdapter):
     """Student + EMA teacher around any mmpretrain ``ImageClassifier``.
 
     The unit feature is what the layer ``units.features`` records, by
@@ -28,7 +32,7 @@ class BiMemClassifier(BiMemTeacherStudent):
     (e.g. ``'analysis_label'``) and a dataset that provides it, the
     pseudo-label accuracy is logged for analysis; it never enters a loss.
 
-    See :class:`bimem_mm.models.BiMemTeacherStudent` for the arguments.
+    See :class:`bimem_mm.models.TeacherStudentAdapter` for the arguments.
     """
 
     default_preprocessor = 'mmpretrain.ClsDataPreprocessor'
@@ -46,14 +50,6 @@ class BiMemClassifier(BiMemTeacherStudent):
         groups = torch.arange(len(z), device=z.device)
         return Units(z.flatten(1), logits, groups)
 
-    def mixup_loss(self, inputs, units: Units) -> torch.Tensor:
-        """The student on a mix of two images should predict the same mix
-        of their (detached) predictions."""
-        probs = torch.softmax(units.logits.detach().float(), 1)
-        return mixup_consistency(
-            lambda x: self.student.head(self.student.extract_feat(x)),
-            inputs, probs, self.mix_alpha)
-
     def black_box(self, data_samples, units: Units) -> torch.Tensor:
         return _stack_field(data_samples, 'bb_probs').to(
             units.logits.device, torch.float32)
@@ -64,3 +60,17 @@ class BiMemClassifier(BiMemTeacherStudent):
             return None
         return _stack_field(data_samples, self.analysis_key).to(
             units.logits.device).long().flatten()
+
+
+@MODELS.register_module()
+class BiMemClassifier(BiMemMethod, ClassifierAdapter):
+    """BiMem (:class:`bimem_mm.models.BiMemMethod`) on a
+    :class:`ClassifierAdapter`; mixup mixes images and their predictions."""
+
+    def mixup_loss(self, inputs, units: Units) -> torch.Tensor:
+        """The student on a mix of two images should predict the same mix
+        of their (detached) predictions."""
+        probs = torch.softmax(units.logits.detach().float(), 1)
+        return mixup_consistency(
+            lambda x: self.student.head(self.student.extract_feat(x)),
+            inputs, probs, self.mix_alpha)

@@ -9,12 +9,13 @@ from ..core.dine import (
     mixup_consistency,
     soft_cross_entropy,
 )
+from ..models.dine import DINEMethod
 from ..registry import MODELS
-from .classifier import BiMemClassifier
+from .classifier import ClassifierAdapter
 
 
 @MODELS.register_module()
-class DINEClassifier(BiMemClassifier):
+class DINEClassifier(DINEMethod, ClassifierAdapter):
     """Distillation towards an EMA of the black box's (top-k) predictions
     with information maximisation and mixup (Liang et al., CVPR 2022), in
     the same framework, data and target model as BiMem.
@@ -22,39 +23,37 @@ class DINEClassifier(BiMemClassifier):
     Per training image a soft label starts from the stored black-box
     distribution and moves towards the student's prediction each visit
     (``momentum``). Loss: soft CE to it + ``im_weight`` * IM +
-    ``mix_weight`` * mixup consistency. The memories of the refiner are not
-    used. The soft-label table is sized to the training set by
-    ``BiMemHook`` before training (or ``num_samples``).
+    ``mix_weight`` * mixup consistency. The memories are not used
+    (:class:`bimem_mm.models.DINEMethod`). The soft-label table is sized
+    to the training set by ``BiMemHook`` before training (or
+    ``num_samples``).
 
     Args:
         dine: dict(num_samples=None, momentum=0.6, im_weight=1.0,
             mix_weight=1.0, mix_alpha=0.3).
     """
 
-    uses_memory = False   # BiMemHook skips the long-term initialisation
+    table_free = False    # DINE's own per-sample table
+    dine_defaults = dict(num_samples=None, momentum=0.6, im_weight=1.0,
+                         mix_weight=1.0, mix_alpha=0.3)
 
-    def __init__(self, *args, dine: Optional[dict] = None, **kwargs):
-        kwargs.setdefault('stage', 'bimem')
-        super().__init__(*args, **kwargs)
-        cfg = dict(num_samples=None, momentum=0.6, im_weight=1.0,
-                   mix_weight=1.0, mix_alpha=0.3)
-        cfg.update(dine or {})
-        self.dine_cfg = cfg
+    def init_dine(self, dine: Optional[dict]) -> None:
+        super().init_dine(dine)
         self.soft_labels = None
-        if cfg['num_samples']:
-            self.prepare_for_dataset(cfg['num_samples'])
+        if self.dine_cfg['num_samples']:
+            self.prepare_for_dataset(self.dine_cfg['num_samples'])
 
     def prepare_for_dataset(self, num_samples: int) -> None:
         """Create the (N, C) soft-label table (kept across checkpoints)."""
         if self.soft_labels is not None and \
                 len(self.soft_labels.labels) == num_samples:
             return
-        num_classes = self.refiner.num_classes
+        num_classes = self.num_classes_of(self.student)
         device = next(self.student.parameters()).device
         self.soft_labels = SoftLabelMemory(
             num_samples, num_classes, self.dine_cfg['momentum']).to(device)
 
-    def bimem_loss(self, inputs, data_samples) -> Dict[str, torch.Tensor]:
+    def dine_loss(self, inputs, data_samples) -> Dict[str, torch.Tensor]:
         if self.soft_labels is None:
             raise RuntimeError('DINEClassifier needs dine.num_samples or '
                                'BiMemHook to size its soft-label table')

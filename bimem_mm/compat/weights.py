@@ -19,10 +19,13 @@ from .checkpoint import safe_load
 #: that training re-derives; not when the model predicts with it,
 #: ``predict_on='teacher'``), the memories (rebuilt by ``init_memory`` /
 #: ``BiMemHook``; their queue length is a config option) and the sample
-#: counters of DINE / the adaptive source schedule, and DINE
-#: classification's per-image soft labels (``soft_labels.``: sized to the
-#: training set when training starts, so a freshly built model has none).
-ALLOWED_DIFFERENCES = ('teacher.', 'refiner.', 'source_samples_seen',
+#: counters of DINE / the adaptive source schedule (``dine_target.``,
+#: ``source_target.``; before issue 13 ``dine_samples_seen``,
+#: ``source_samples_seen``), and DINE classification's per-image soft
+#: labels (``soft_labels.``: sized to the training set when training
+#: starts, so a freshly built model has none).
+ALLOWED_DIFFERENCES = ('teacher.', 'refiner.', 'source_target.',
+                       'dine_target.', 'source_samples_seen',
                        'dine_samples_seen', 'soft_labels.')
 SHOW = 3   # keys named per kind of problem
 

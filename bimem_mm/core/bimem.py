@@ -128,8 +128,7 @@ class BiMem(nn.Module):
     @torch.no_grad()
     def refine(self, features: torch.Tensor, teacher_probs: torch.Tensor,
                bb_probs: torch.Tensor, groups: torch.Tensor,
-               valid: Optional[torch.Tensor] = None,
-               update: bool = True) -> Calibration:
+               valid: Optional[torch.Tensor] = None) -> Calibration:
         """One iteration of both flows; returns the calibrated labels.
 
         Args:
@@ -138,7 +137,6 @@ class BiMem(nn.Module):
             bb_probs: (N, C) black-box distribution.
             groups: (N,) image ids.
             valid: (N,) bool, optional.
-            update: False to calibrate without touching the memories.
         """
         if not self.initialized:
             raise RuntimeError(
@@ -148,8 +146,7 @@ class BiMem(nn.Module):
         w_long = self.long_weights(features)
         w_short, short_ready = None, features.new_zeros((), dtype=torch.bool)
         if self.use_short:
-            if update:
-                self.memorize(features, teacher_probs, w_long, groups, valid)
+            self.memorize(features, teacher_probs, w_long, groups, valid)
             short_protos, short_own = self.short_term.prototypes(
                 self.long_term.prototypes)
             short_ready = self.short_term.is_ready()
@@ -158,7 +155,7 @@ class BiMem(nn.Module):
                            self.short_weight, self.threshold,
                            self.ignore_index)
         self._last_zero_mass = result.zero_mass
-        if update and self.use_long:
+        if self.use_long:
             mix = {}
             if self.use_short:
                 mix = dict(short_prototypes=short_protos,

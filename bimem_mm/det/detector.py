@@ -1,10 +1,15 @@
-"""BiMem around an mmdet two-stage detector: a unit is a black-box box."""
+"""Adaptation around an mmdet two-stage detector: a unit is a black-box box.
+
+:class:`DetectorAdapter` lays out the units (pseudo boxes) and the warm-up;
+the registered :class:`BiMemDetector` composes it with the BiMem method
+(``bimem_mm.DINEDetector``, :mod:`bimem_mm.det.dine`, with DINE's)."""
 from typing import Dict
 
 import torch
 
 from ..core import hard_labels
-from ..models.teacher_student import BiMemTeacherStudent, Units
+from ..models.bimem_method import BiMemMethod
+from ..models.teacher_student import TeacherStudentAdapter, Units
 from ..registry import MODELS
 from .pseudo_boxes import PseudoBoxes, attach_instances, pseudo_boxes
 from .roi_features import (
@@ -16,67 +21,23 @@ from .roi_features import (
 from .roi_loss import roi_loss, rpn_loss
 
 
-@MODELS.register_module()
-class BiMemDetector(BiMemTeacherStudent):
-    """Student + EMA teacher around any mmdet two-stage detector.
-
-    ``model`` is the detector config (e.g. ``FasterRCNN``; its RoI head a
-    ``StandardRoIHead`` whose bbox head classifies with a softmax
-    ``fc_cls``). The black-box boxes of each image come from
-    ``bimem_mm.LoadBlackBoxBoxes`` and are mapped onto the augmented
-    input with mmdet's ``homography_matrix``; those scoring below
-    ``pseudo_score_thr`` are not used at all.
-
-    **Units** (memories): one per pseudo box. Feature z: the teacher's RoI
-    feature of the box, recorded from the layer ``units.features`` (default
-    the input of ``fc_cls``, 1024-d for the standard ``Shared2FCBBoxHead``;
-    for a ``CascadeRoIHead`` the layer names the stage, e.g.
-    ``'roi_head.bbox_head.2.fc_cls:input'``, and the boxes go through that
-    stage); teacher distribution q: softmax over the C foreground logits of
-    that RoI (background is neither a unit nor a class of the memories);
-    p_src: the box's black-box distribution; group: the image.
-
-    **Warm-up** (``stage='warmup'``): mmdet's own Faster R-CNN losses (RPN
-    + RoI CE + box regression) on the pseudo boxes labelled argmax p_src
-    (boxes whose max p_src < ``warmup_threshold`` are dropped).
-
-    **BiMem** (``stage='bimem'``): ``refiner.refine`` calibrates every box
-    (fused label y, long-term label y_long, fused distribution r); boxes
-    whose max r < ``drop_thr`` (or whose y is ignored) are dropped. The
-    student trains RPN and box regression on the kept boxes as mmdet does,
-    and RoI classification with BiMem's symmetric loss on the positives::
-
-        L_cls = 1/N [ sum_neg CE(s_i, bg)
-                      + sum_pos alpha CE(s_i, y_j) + beta RCE(s_i, y_long_j) ]
-
-    over the N sampled RoIs, a positive RoI i matched (IoU assigner) to
-    pseudo box j, over C + 1 logits (so positives are also pushed away
-    from background). alpha = 1, beta = 0 gives mmdet's ``loss_cls``.
-    Logged: ``loss_cls`` (background part), ``loss_bimem_ce``,
-    ``loss_bimem_rce``, ``bimem/kept`` (share of boxes kept) and the
-    memory statistics. With ``im_weight`` > 0 (``bimem_plus``) also
-    ``loss_im``: information maximisation on the student's foreground
-    logits of all pseudo boxes (its units).
+class DetectorAdapter(TeacherStudentAdapter):
+    """Student + EMA teacher around any mmdet two-stage detector; units
+    are the black-box boxes (see :class:`BiMemDetector`).
 
     Args:
         pseudo_score_thr: black-box score a box needs to be a pseudo box.
-        drop_thr: calibrated confidence a box needs to be kept (BiMem).
         min_box_size: smallest side in pixels of a projected box.
-        *args, **kwargs: see :class:`bimem_mm.models.BiMemTeacherStudent`
-            (``model``, ``refiner``, ``loss``, ``stage``...).
+        *args, **kwargs: see :class:`bimem_mm.models.TeacherStudentAdapter`.
     """
 
     default_preprocessor = 'mmdet.DetDataPreprocessor'
     default_units = DEFAULT_UNITS
 
     def __init__(self, *args, pseudo_score_thr: float = 0.5,
-                 drop_thr: float = 0.0, min_box_size: float = 1.0,
-                 **kwargs):
+                 min_box_size: float = 1.0, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.mix_weight:
-            raise TypeError('BiMemDetector has no mixup (the boxes of two '
-                            'images do not mix): set mix_weight=0')
-        self.pseudo_score_thr, self.drop_thr = pseudo_score_thr, drop_thr
+        self.pseudo_score_thr = pseudo_score_thr
         self.min_box_size = min_box_size
         self.num_classes = self.num_classes_of(self.student)
 
@@ -119,6 +80,63 @@ class BiMemDetector(BiMemTeacherStudent):
             data_samples)
         return losses
 
+
+@MODELS.register_module()
+class BiMemDetector(BiMemMethod, DetectorAdapter):
+    """Student + EMA teacher around any mmdet two-stage detector.
+
+    ``model`` is the detector config (e.g. ``FasterRCNN``; its RoI head a
+    ``StandardRoIHead`` whose bbox head classifies with a softmax
+    ``fc_cls``). The black-box boxes of each image come from
+    ``bimem_mm.LoadBlackBoxBoxes`` and are mapped onto the augmented
+    input with mmdet's ``homography_matrix``; those scoring below
+    ``pseudo_score_thr`` are not used at all.
+
+    **Units** (memories): one per pseudo box. Feature z: the teacher's RoI
+    feature of the box, recorded from the layer ``units.features`` (default
+    the input of ``fc_cls``, 1024-d for the standard ``Shared2FCBBoxHead``;
+    for a ``CascadeRoIHead`` the layer names the stage, e.g.
+    ``'roi_head.bbox_head.2.fc_cls:input'``, and the boxes go through that
+    stage); teacher distribution q: softmax over the C foreground logits of
+    that RoI (background is neither a unit nor a class of the memories);
+    p_src: the box's black-box distribution; group: the image.
+
+    **Warm-up** (``stage='warmup'``): mmdet's own Faster R-CNN losses (RPN
+    + RoI CE + box regression) on the pseudo boxes labelled argmax p_src
+    (boxes whose max p_src < ``warmup_threshold`` are dropped).
+
+    **BiMem** (``stage='bimem'``): ``refiner.refine`` calibrates every box
+    (fused label y, long-term label y_long, fused distribution r); boxes
+    whose max r < ``drop_thr`` (or whose y is ignored) are dropped. The
+    student trains RPN and box regression on the kept boxes as mmdet does,
+    and RoI classification with BiMem's symmetric loss on the positives::
+
+        L_cls = 1/N [ sum_neg CE(s_i, bg)
+                      + sum_pos alpha CE(s_i, y_j) + beta RCE(s_i, y_long_j) ]
+
+    over the N sampled RoIs, a positive RoI i matched (IoU assigner) to
+    pseudo box j, over C + 1 logits (so positives are also pushed away
+    from background). alpha = 1, beta = 0 gives mmdet's ``loss_cls``.
+    Logged: ``loss_cls`` (background part), ``loss_bimem_ce``,
+    ``loss_bimem_rce``, ``bimem/kept`` (share of boxes kept) and the
+    memory statistics. With ``im_weight`` > 0 (``bimem_plus``) also
+    ``loss_im``: information maximisation on the student's foreground
+    logits of all pseudo boxes (its units).
+
+    Args:
+        drop_thr: calibrated confidence a box needs to be kept (BiMem).
+        *args, **kwargs: see :class:`DetectorAdapter` and
+            :class:`bimem_mm.models.BiMemMethod` (``model``, ``refiner``,
+            ``loss``, ``stage``, ``im_weight``...).
+    """
+
+    def __init__(self, *args, drop_thr: float = 0.0, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.mix_weight:
+            raise TypeError('BiMemDetector has no mixup (the boxes of two '
+                            'images do not mix): set mix_weight=0')
+        self.drop_thr = drop_thr
+
     def bimem_loss(self, inputs, data_samples) -> Dict[str, torch.Tensor]:
         """Calibrate the pseudo boxes with the memories, then the losses."""
         teacher, bb, cal = self.refine(inputs, data_samples)
@@ -133,8 +151,7 @@ class BiMemDetector(BiMemTeacherStudent):
                                self.loss_fn))
         if self.im_weight:
             losses['loss_im'] = self.im_loss(
-                Units(None, self.box_logits(self.student, x, pseudo), None),
-                bb)
+                self.box_logits(self.student, x, pseudo), bb)
         losses.update(self.statistics(cal, bb, teacher, data_samples))
         losses['bimem/kept'] = keep.sum().float() / max(len(keep), 1)
         losses['bimem/boxes_per_image'] = keep.sum().float() / len(

@@ -5,16 +5,16 @@ import torch
 
 from ..core import hard_labels
 from ..core.dine import information_maximization
-from ..models.dine import DINETargetMixin
+from ..models.dine import DINEMethod
 from ..models.teacher_student import Units
 from ..registry import MODELS
-from .detector import BiMemDetector
+from .detector import DetectorAdapter
 from .pseudo_boxes import attach_instances
 from .roi_loss import rpn_loss, soft_roi_loss
 
 
 @MODELS.register_module()
-class DINEDetector(DINETargetMixin, BiMemDetector):
+class DINEDetector(DINEMethod, DetectorAdapter):
     """DINE-style distillation (Liang et al., CVPR 2022) per pseudo box, in
     the same framework, data, units and target model as BiMem.
 
@@ -48,10 +48,10 @@ class DINEDetector(DINETargetMixin, BiMemDetector):
         dine: dict(num_samples=None, momentum=0.6, im_weight=1.0).
             ``num_samples`` is the training set size (default: set by
             ``BiMemHook``).
-        **kwargs: see :class:`BiMemDetector`.
+        **kwargs: see :class:`DetectorAdapter`.
     """
 
-    def bimem_loss(self, inputs, data_samples) -> Dict[str, torch.Tensor]:
+    def dine_loss(self, inputs, data_samples) -> Dict[str, torch.Tensor]:
         _, bb, targets, share = self.dine_targets(inputs, data_samples)
         pseudo = self.pseudo(data_samples, inputs.device)
         keep = hard_labels(bb, self.warmup_threshold,

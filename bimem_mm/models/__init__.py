@@ -1,10 +1,12 @@
 """Registered models shared by every task (no mm task library imported)."""
 from .backbones import SmallConvNet
-from .dine import DINETargetMixin
+from .bimem_method import BiMemMethod
+from .dine import DINEMethod, DINETargetMixin
 from .losses import BiMemLoss
 from .recorder import LayerRecorder
 from .refiner import BiMemRefiner
-from .teacher_student import BiMemTeacherStudent, Units
+from .teacher_student import BiMemTeacherStudent, TeacherStudentAdapter, Units
 
 __all__ = ['SmallConvNet', 'BiMemLoss', 'BiMemRefiner', 'BiMemTeacherStudent',
-           'Units', 'DINETargetMixin', 'LayerRecorder']
+           'TeacherStudentAdapter', 'Units', 'BiMemMethod', 'DINEMethod',
+           'DINETargetMixin', 'LayerRecorder']

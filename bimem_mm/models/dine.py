@@ -6,7 +6,7 @@ prediction once per epoch (``m <- gamma * m + (1 - gamma) * p_model``;
 ``bimem_mm.cls.DINEClassifier`` does exactly that). Dense tasks cannot keep
 that table: a segmentation unit is a pixel (an (N, H, W, C) table for N
 scenes) and detection units are black-box boxes whose number and position
-change with every augmented view. :class:`DINETargetMixin` replaces the
+change with every augmented view. :class:`DINEMethod` replaces the
 table by what it would hold: for a unit
 
     target = w * p_bb + (1 - w) * p_teacher,    w = gamma ** epochs_seen
@@ -20,39 +20,60 @@ updated every iteration (``BiMemHook`` momentum) rather than an EMA of
 each sample's predictions taken at its visits, and the black box's share
 decays with the epochs of the whole run rather than the visits of each
 sample (the same in expectation under uniform sampling).
+
+The target itself is :class:`bimem_mm.core.AdaptiveTarget`, the module that
+also gives ``bimem_plus`` its adaptive source (``adaptive_source``).
 """
 from typing import Dict, Optional, Tuple
 
 import torch
 
-from ..core.dine import black_box_share, dine_targets
-from ..core.distributed import all_reduce_sum
+from ..core import AdaptiveTarget, label_accuracies
+from .bimem_method import BIMEM_OPTIONS
 from .teacher_student import Units
 
 
-class DINETargetMixin:
-    """The DINE target of :mod:`bimem_mm.models.dine` for a
-    :class:`~bimem_mm.models.BiMemTeacherStudent` subclass (put it first
-    in the bases).
+class DINEMethod:
+    """The DINE-style method of a task adapter: put it first in the bases
+    of a :class:`~bimem_mm.models.TeacherStudentAdapter` subclass, which
+    then trains with :meth:`dine_loss` (``stage='bimem'``) instead of
+    BiMem's loss.
 
-    State: buffer ``dine_samples_seen`` (samples trained on, over all
-    ranks; saved in checkpoints so ``--resume`` continues the decay; a
-    warm-up checkpoint has none and starts it at 0). The training set size
-    comes from ``dine.num_samples`` or from ``BiMemHook``, which calls
-    :meth:`prepare_for_dataset` before training.
+    It refuses the BiMem method's options (``im_weight``, ``im_prior``,
+    ``mix_weight``, ``mix_alpha``, ``adaptive_source``: its own go into
+    ``dine=dict(...)``) and does not use the memories: ``refiner`` may be
+    None; the ``refiner`` and ``loss`` configs that the shared adaptation
+    configs give every method are built but unused (``BiMemHook`` skips the
+    memory initialisation).
+
+    State (``table_free``, the dense tasks): the
+    :class:`~bimem_mm.core.AdaptiveTarget` ``dine_target`` (buffer
+    ``dine_target.samples_seen``: samples trained on, over all ranks; saved
+    in checkpoints so ``--resume`` continues the decay; a warm-up checkpoint
+    has none and starts it at 0). The training set size comes from
+    ``dine.num_samples`` or from ``BiMemHook``, which calls
+    ``prepare_for_dataset`` before training.
     """
 
     uses_memory = False   # BiMemHook skips the long-term initialisation
+    needs_refiner = False
+    table_free = True     # False: the subclass keeps DINE's per-sample table
     dine_defaults = dict(num_samples=None, momentum=0.6, im_weight=1.0)
 
     def __init__(self, *args, dine: Optional[dict] = None, **kwargs):
+        given = sorted(set(BIMEM_OPTIONS) & set(kwargs))
+        if given:
+            raise TypeError(f'{type(self).__name__} does not use the BiMem '
+                            f'option(s) {given}: DINE\'s own go into '
+                            f'dine=dict(...) (known: '
+                            f'{sorted(self.dine_defaults)})')
         kwargs.setdefault('stage', 'bimem')
         super().__init__(*args, **kwargs)
         self.init_dine(dine)
 
     def init_dine(self, dine: Optional[dict]) -> None:
-        """Set ``dine_cfg`` (``dine_defaults`` updated by ``dine``) and the
-        sample counter (``__init__`` calls it after the wrapper's own)."""
+        """Set ``dine_cfg`` (``dine_defaults`` updated by ``dine``) and,
+        table-free, the target ``dine_target``."""
         cfg = dict(self.dine_defaults)
         unknown = set(dine or {}) - set(cfg)
         if unknown:
@@ -63,30 +84,16 @@ class DINETargetMixin:
             raise ValueError(f'dine.momentum must be in [0, 1], got '
                              f'{cfg["momentum"]}')
         self.dine_cfg = cfg
-        self.dine_num_samples = cfg['num_samples']
-        self.register_buffer('dine_samples_seen',
-                             torch.zeros((), dtype=torch.long))
+        if self.table_free:
+            self.dine_target = AdaptiveTarget(cfg['momentum'],
+                                              cfg['num_samples'], 'dine')
 
-    def prepare_for_dataset(self, num_samples: int) -> None:
-        """The training set size (epochs of the black box's decay)."""
-        self.dine_num_samples = int(num_samples)
+    def method_loss(self, inputs, data_samples) -> Dict[str, torch.Tensor]:
+        return self.dine_loss(inputs, data_samples)
 
-    def black_box_share(self) -> float:
-        """w = momentum ** (samples seen / training set size)."""
-        if not self.dine_num_samples:
-            raise RuntimeError(f'{type(self).__name__} needs '
-                               'dine.num_samples or BiMemHook to know the '
-                               'training set size')
-        return black_box_share(self.dine_cfg['momentum'],
-                               int(self.dine_samples_seen),
-                               self.dine_num_samples)
-
-    @torch.no_grad()
-    def count_samples(self, n: int) -> None:
-        """Add this step's ``n`` samples (summed over ranks)."""
-        seen = torch.tensor(n, dtype=torch.long,
-                            device=self.dine_samples_seen.device)
-        self.dine_samples_seen += all_reduce_sum(seen)
+    def dine_loss(self, inputs, data_samples) -> Dict[str, torch.Tensor]:
+        """The task's DINE loss (the task adapter's subclass)."""
+        raise NotImplementedError
 
     @torch.no_grad()
     def dine_targets(self, inputs, data_samples
@@ -97,12 +104,11 @@ class DINETargetMixin:
             teacher units, (N, C) black-box distribution, (N, C) targets
             ``w * p_bb + (1 - w) * p_teacher`` and w.
         """
-        share = self.black_box_share()
+        self.dine_target.share()   # fails before the teacher's forward
         teacher = self.units(self.teacher, inputs, data_samples)
         bb = self.black_box(data_samples, teacher)
-        targets = dine_targets(bb, torch.softmax(teacher.logits.float(), 1),
-                               share)
-        self.count_samples(len(data_samples))
+        targets, share = self.dine_target(
+            bb, torch.softmax(teacher.logits.float(), 1), len(data_samples))
         return teacher, bb, targets, share
 
     @torch.no_grad()
@@ -126,10 +132,11 @@ class DINETargetMixin:
         }
         truth = self.analysis_labels(data_samples, units)
         if truth is not None:
-            known = keep & (truth >= 0) & (truth != self.ignore_index)
-            m = known.sum().clamp_min(1).float()
-            stats['dine/acc_black_box'] = ((bb.argmax(1) == truth) & known
-                                           ).sum() / m
-            stats['dine/acc_target'] = ((targets.argmax(1) == truth) & known
-                                        ).sum() / m
+            stats.update(label_accuracies(
+                truth, keep, self.ignore_index, 'dine/',
+                black_box=bb.argmax(1), target=targets.argmax(1)))
         return stats
+
+
+#: the name before issue 13
+DINETargetMixin = DINEMethod

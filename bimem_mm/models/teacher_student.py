@@ -15,19 +15,15 @@ import torch
 import torch.nn.functional as F
 from mmengine.model import BaseModel
 
-from ..core import Calibration, hard_labels
-from ..core.dine import (
-    black_box_share,
-    dine_targets,
-    information_maximization,
-)
-from ..core.distributed import all_reduce_sum
+from ..core import AdaptiveTarget, hard_labels
 from ..registry import MODELS
 from .model_config import resolve_model_cfg
 from .recorder import LayerRecorder, layer_dim, units_config
 
 STAGES = ('warmup', 'bimem')
-IM_PRIORS = ('uniform', 'black_box')
+#: buffers of checkpoints written before issue 13 -> their names now
+OLD_BUFFERS = {'source_samples_seen': 'source_target.samples_seen',
+               'dine_samples_seen': 'dine_target.samples_seen'}
 
 
 class Units(NamedTuple):
@@ -39,8 +35,14 @@ class Units(NamedTuple):
     valid: Optional[torch.Tensor] = None
 
 
-class BiMemTeacherStudent(BaseModel):
-    """Base of the BiMem wrappers.
+class TeacherStudentAdapter(BaseModel):
+    """Base of the adaptation wrappers: a student, its EMA teacher, the
+    task's units and black box, the warm-up and prediction. The adaptation
+    method (:meth:`method_loss`, ``stage='bimem'``) is composed in as the
+    first base of a registered wrapper: ``BiMemX(BiMemMethod, XAdapter)``,
+    ``DINEX(DINEMethod, XAdapter)`` (:mod:`bimem_mm.models.bimem_method`,
+    :mod:`bimem_mm.models.dine`); each method takes its own options and
+    refuses the other's.
 
     A task adapter sets ``default_preprocessor`` (the type used when the
     data preprocessor config names none, as the task libraries do).
@@ -58,8 +60,11 @@ class BiMemTeacherStudent(BaseModel):
             task adapter's ``default_units``; the feature dimension is read
             from the layer.
         refiner: config of the ``bimem_mm.BiMemRefiner`` (the memories);
-            ``num_classes`` and ``feat_dim`` default to the model's.
-        loss: config of the BiMem loss.
+            ``num_classes`` and ``feat_dim`` default to the model's. None:
+            no memories (a method that does not use them; BiMem needs
+            them).
+        loss: config of the BiMem loss (built here so that every method's
+            checkpoint has the same layout; only BiMem uses it).
         stage: ``'warmup'`` (cross entropy on argmax of the black box, the
             official "baseline" stage) or ``'bimem'``.
         warmup_threshold: warm-up units whose max black-box probability is
@@ -70,36 +75,18 @@ class BiMemTeacherStudent(BaseModel):
             statistics, dropout on) as the official code does; False puts
             it in eval mode.
         ignore_index: label of ignored units.
-        im_weight: weight of an information-maximisation term on the
-            student's units (0: the faithful BiMem loss; ``bimem_plus``).
-        im_prior: ``'uniform'`` (the usual diversity term) or
-            ``'black_box'``: diverse towards the black box's class marginal
-            over the batch's units (segmentation: background dominates).
-        mix_weight: weight of a mixup-consistency term (0: faithful;
-            ``bimem_plus``; tasks that implement :meth:`mixup_loss`).
-        mix_alpha: Beta(alpha, alpha) of the mixup coefficient.
-        adaptive_source: None (faithful: the memories calibrate the black
-            box's distribution) or ``dict(momentum=0.6)``: they calibrate
-            ``w * p_bb + (1 - w) * p_teacher`` with ``w = momentum **
-            epochs`` (DINE's adaptive soft label, table-free) so the pseudo
-            labels follow the adapted model as training goes on
-            (``bimem_plus``). The training set size comes from
-            ``BiMemHook`` (or ``num_samples``); the samples seen are a
-            buffer, saved with the checkpoint.
         data_preprocessor: defaults to the wrapped model's.
     """
 
     default_preprocessor = 'BaseDataPreprocessor'
+    needs_refiner = True   # the method's loss uses the memories
     default_units = dict(features=None, logits=None)
 
-    def __init__(self, model: dict, refiner: dict,
+    def __init__(self, model: dict, refiner: Optional[dict] = None,
                  loss: dict = dict(type='bimem_mm.BiMemLoss'),
                  stage: str = 'bimem', warmup_threshold: float = 0.0,
                  predict_on: str = 'student', teacher_train_mode: bool = True,
-                 ignore_index: int = 255, im_weight: float = 0.0,
-                 im_prior: str = 'uniform',
-                 mix_weight: float = 0.0, mix_alpha: float = 0.3,
-                 adaptive_source: Optional[dict] = None,
+                 ignore_index: int = 255,
                  units: Optional[dict] = None,
                  data_preprocessor: Optional[dict] = None, init_cfg=None):
         if stage not in STAGES:
@@ -120,24 +107,29 @@ class BiMemTeacherStudent(BaseModel):
         self.student = MODELS.build(model)
         self.teacher = MODELS.build(model)
         self.teacher.requires_grad_(False)
-        refiner = dict(refiner)
-        refiner.setdefault('num_classes', self.num_classes_of(self.student))
-        if 'feat_dim' not in refiner:
-            refiner['feat_dim'] = layer_dim(self.student,
-                                            self.units_cfg['features'])
-        refiner.setdefault('ignore_index', ignore_index)
-        self.refiner = MODELS.build(refiner)
+        if refiner is None and self.needs_refiner:
+            raise TypeError(f'{type(self).__name__}: its method needs a '
+                            'refiner config (the memories)')
+        self.refiner = None if refiner is None else self._build_refiner(
+            dict(refiner), ignore_index)
         self.loss_fn = MODELS.build(loss)
         self.stage, self.predict_on = stage, predict_on
         self.warmup_threshold = warmup_threshold
         self.teacher_train_mode = teacher_train_mode
         self.ignore_index = ignore_index
-        if im_prior not in IM_PRIORS:
-            raise ValueError(f'im_prior must be one of {IM_PRIORS}, got '
-                             f'{im_prior!r}')
-        self.im_weight, self.im_prior = im_weight, im_prior
-        self.mix_weight, self.mix_alpha = mix_weight, mix_alpha
-        self.adaptive_source = self._adaptive_source_cfg(adaptive_source)
+
+    @property
+    def uses_memory(self) -> bool:
+        """Whether ``BiMemHook`` initialises the long-term memory."""
+        return self.refiner is not None
+
+    def _build_refiner(self, refiner: dict, ignore_index: int):
+        refiner.setdefault('num_classes', self.num_classes_of(self.student))
+        if 'feat_dim' not in refiner:
+            refiner['feat_dim'] = layer_dim(self.student,
+                                            self.units_cfg['features'])
+        refiner.setdefault('ignore_index', ignore_index)
+        return MODELS.build(refiner)
 
     def recorded(self, model, forward) -> tuple:
         """Run ``forward()`` (a forward of ``model``) with the unit layers
@@ -148,26 +140,21 @@ class BiMemTeacherStudent(BaseModel):
         logits = rec['logits'] if self.units_cfg['logits'] else out
         return rec['features'], logits
 
-    def _adaptive_source_cfg(self, cfg: Optional[dict]) -> Optional[dict]:
-        if cfg is None:
-            return None
-        out = dict(momentum=0.6, num_samples=None)
-        unknown = set(cfg) - set(out)
-        if unknown:
-            raise TypeError(f'adaptive_source: unknown options '
-                            f'{sorted(unknown)}; known: {sorted(out)}')
-        out.update(cfg)
-        if not 0.0 <= out['momentum'] <= 1.0:
-            raise ValueError(f'adaptive_source.momentum must be in [0, 1], '
-                             f'got {out["momentum"]}')
-        self.source_num_samples = out['num_samples']
-        self.register_buffer('source_samples_seen',
-                             torch.zeros((), dtype=torch.long))
-        return out
-
     def prepare_for_dataset(self, num_samples: int) -> None:
-        """Told the training set size by ``BiMemHook`` before training."""
-        self.source_num_samples = int(num_samples)
+        """Told the training set size by ``BiMemHook`` before training
+        (every :class:`~bimem_mm.core.AdaptiveTarget` of the wrapper)."""
+        for module in self.modules():
+            if isinstance(module, AdaptiveTarget):
+                module.prepare_for_dataset(num_samples)
+
+    def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs):
+        """Checkpoints written before issue 13 name the sample counters
+        ``source_samples_seen`` / ``dine_samples_seen``: renamed to the
+        buffers of ``source_target`` / ``dine_target``."""
+        for old, new in OLD_BUFFERS.items():
+            if prefix + old in state_dict and prefix + new not in state_dict:
+                state_dict[prefix + new] = state_dict.pop(prefix + old)
+        super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
 
     # --- what a task adapter provides ----------------------------------
     def num_classes_of(self, model) -> int:
@@ -207,13 +194,20 @@ class BiMemTeacherStudent(BaseModel):
         if mode == 'predict':
             return self.predict(inputs, data_samples)
         if mode == 'tensor':
-            return self._model_for_predict()._forward(inputs, data_samples)
+            return self._model_for_predict()(inputs, data_samples,
+                                             mode='tensor')
         raise RuntimeError(f'Invalid mode "{mode}".')
 
     def loss(self, inputs, data_samples) -> Dict[str, torch.Tensor]:
         if self.stage == 'warmup':
             return self.warmup_loss(inputs, data_samples)
-        return self.bimem_loss(inputs, data_samples)
+        return self.method_loss(inputs, data_samples)
+
+    def method_loss(self, inputs, data_samples) -> Dict[str, torch.Tensor]:
+        """The adaptation method's loss (``stage='bimem'``; a method such
+        as :class:`~bimem_mm.models.BiMemMethod` provides it)."""
+        raise NotImplementedError(f'{type(self).__name__} has no adaptation '
+                                  'method')
 
     def warmup_loss(self, inputs, data_samples) -> Dict[str, torch.Tensor]:
         """Cross entropy of the student on argmax of the black box."""
@@ -221,76 +215,6 @@ class BiMemTeacherStudent(BaseModel):
         bb = self.black_box(data_samples, student)
         labels = hard_labels(bb, self.warmup_threshold, self.ignore_index)
         return {'loss_ce': self.masked_ce(student.logits, labels, student)}
-
-    def bimem_loss(self, inputs, data_samples) -> Dict[str, torch.Tensor]:
-        """Refine the black-box labels with the memories, then the loss."""
-        teacher, bb, cal = self.refine(inputs, data_samples)
-        student = self.units(self.student, inputs, data_samples)
-        losses = self.loss_fn(student.logits, self.masked(cal.labels, student),
-                              self.masked(cal.labels_long, student))
-        if self.im_weight:
-            losses['loss_im'] = self.im_loss(student, bb)
-        if self.mix_weight:
-            losses['loss_mix'] = self.mix_weight * self.mixup_loss(inputs,
-                                                                   student)
-        losses.update(self.statistics(cal, bb, teacher, data_samples))
-        return losses
-
-    def im_loss(self, units: Units, bb: torch.Tensor) -> torch.Tensor:
-        """``im_weight`` * information maximisation of the valid units
-        (towards the black box's marginal with ``im_prior='black_box'``);
-        0 for a batch without units."""
-        logits = units.logits
-        if units.valid is not None:
-            logits, bb = logits[units.valid], bb[units.valid]
-        if len(logits) == 0:
-            return units.logits.sum() * 0.0
-        prior = bb.float().mean(0) if self.im_prior == 'black_box' else None
-        return self.im_weight * information_maximization(logits, prior=prior)
-
-    def mixup_loss(self, inputs, units: Units) -> torch.Tensor:
-        """Mixup consistency of the student on a batch whose units are
-        ``units`` (the task adapter says how images and units mix)."""
-        raise NotImplementedError(f'{type(self).__name__} has no mixup: '
-                                  'set mix_weight=0')
-
-    @torch.no_grad()
-    def refine(self, inputs, data_samples):
-        """Teacher units, black-box distribution and calibrated labels."""
-        teacher = self.units(self.teacher, inputs, data_samples)
-        bb = self.black_box(data_samples, teacher)
-        probs = torch.softmax(teacher.logits.float(), 1)
-        cal = self.refiner.refine(
-            teacher.features, probs,
-            self.source_distribution(bb, probs, len(data_samples)),
-            teacher.groups, teacher.valid)
-        return teacher, bb, cal
-
-    def source_share(self) -> float:
-        """The black box's share w of the calibrated distribution (1 for
-        the faithful method)."""
-        if self.adaptive_source is None:
-            return 1.0
-        if not self.source_num_samples:
-            raise RuntimeError('adaptive_source needs num_samples or '
-                               'BiMemHook to know the training set size')
-        return black_box_share(self.adaptive_source['momentum'],
-                               int(self.source_samples_seen),
-                               self.source_num_samples)
-
-    @torch.no_grad()
-    def source_distribution(self, bb: torch.Tensor, teacher_probs:
-                            torch.Tensor, batch_size: int) -> torch.Tensor:
-        """What the memories calibrate: the black box's distribution, or
-        with ``adaptive_source`` ``w * p_bb + (1 - w) * p_teacher``
-        (counts the batch's samples as seen)."""
-        if self.adaptive_source is None:
-            return bb
-        share = self._last_share = self.source_share()
-        seen = torch.tensor(batch_size, dtype=torch.long,
-                            device=self.source_samples_seen.device)
-        self.source_samples_seen += all_reduce_sum(seen)
-        return dine_targets(bb, teacher_probs, share)
 
     def masked(self, labels: torch.Tensor, units: Units) -> torch.Tensor:
         """Labels with invalid units set to ``ignore_index``."""
@@ -306,37 +230,6 @@ class BiMemTeacherStudent(BaseModel):
         return F.cross_entropy(logits.float(), labels.long(),
                                ignore_index=self.ignore_index,
                                reduction='sum') / keep
-
-    def statistics(self, cal: Calibration, bb: torch.Tensor, units: Units,
-                   data_samples) -> Dict[str, torch.Tensor]:
-        """Memory statistics logged with the losses (no gradient)."""
-        keep = units.valid if units.valid is not None else \
-            torch.ones_like(cal.labels, dtype=torch.bool)
-        n = keep.sum().clamp_min(1).float()
-        bb_labels = bb.argmax(1)
-        stats = {f'bimem/{k}': v for k, v in self.refiner.statistics().items()}
-        if self.adaptive_source is not None:
-            stats['bimem/source_share'] = bb.new_tensor(
-                getattr(self, '_last_share', self.source_share()))
-        # share of the black box's labels that calibration kept / changed
-        stats['bimem/bb_agree'] = ((cal.labels == bb_labels) & keep
-                                   ).sum() / n
-        stats['bimem/change_rate'] = 1 - stats['bimem/bb_agree']
-        stats['bimem/long_short_agree'] = ((cal.labels == cal.labels_long)
-                                           & keep).sum() / n
-        stats['bimem/ignored'] = ((cal.labels == self.ignore_index) & keep
-                                  ).sum() / n
-        truth = self.analysis_labels(data_samples, units)
-        if truth is not None:
-            known = keep & (truth >= 0) & (truth != self.ignore_index)
-            m = known.sum().clamp_min(1).float()
-            stats['bimem/acc_black_box'] = ((bb_labels == truth) & known
-                                            ).sum() / m
-            stats['bimem/acc_calibrated'] = ((cal.labels == truth) & known
-                                             ).sum() / m
-            stats['bimem/acc_long'] = ((cal.labels_long == truth) & known
-                                       ).sum() / m
-        return stats
 
     # --- long-term memory initialisation ---------------------------------
     @torch.no_grad()
@@ -361,3 +254,7 @@ class BiMemTeacherStudent(BaseModel):
 
     def predict(self, inputs, data_samples=None) -> List:
         return self._model_for_predict().predict(inputs, data_samples)
+
+
+#: the name before issue 13 (the base is not BiMem-specific)
+BiMemTeacherStudent = TeacherStudentAdapter

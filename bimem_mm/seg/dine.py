@@ -7,13 +7,13 @@ from ..core.dine import (
     information_maximization,
     soft_cross_entropy,
 )
-from ..models.dine import DINETargetMixin
+from ..models.dine import DINEMethod
 from ..registry import MODELS
-from .segmentor import BiMemSegmentor
+from .segmentor import SegmentorAdapter
 
 
 @MODELS.register_module()
-class DINESegmentor(DINETargetMixin, BiMemSegmentor):
+class DINESegmentor(DINEMethod, SegmentorAdapter):
     """DINE-style distillation (Liang et al., CVPR 2022) per pixel, in the
     same framework, data, units and target model as BiMem.
 
@@ -23,7 +23,7 @@ class DINESegmentor(DINETargetMixin, BiMemSegmentor):
     ``p_teacher`` the EMA teacher's softmax on the same pixels and
     ``w = momentum ** epochs_seen``.
 
-    Loss, on the units of :class:`BiMemSegmentor` (grid pixels inside the
+    Loss, on the units of :class:`SegmentorAdapter` (grid pixels inside the
     image)::
 
         soft CE(student, target) + im_weight * IM + mix_weight * mixup
@@ -34,20 +34,20 @@ class DINESegmentor(DINETargetMixin, BiMemSegmentor):
     not images that do). Mixup mixes each image with another of the batch;
     the student's pixel predictions on the mix should equal the same mix
     of its (detached) per-pixel predictions on the two images (a dense
-    prediction is pixel-aligned with its input). The memories of the
-    refiner are built but not used.
+    prediction is pixel-aligned with its input). The memories are not used
+    (:class:`bimem_mm.models.DINEMethod`).
 
     Args:
         dine: dict(num_samples=None, momentum=0.6, im_weight=1.0,
             mix_weight=1.0, mix_alpha=0.3). ``num_samples`` is the training
             set size (default: set by ``BiMemHook``).
-        **kwargs: see :class:`BiMemSegmentor`.
+        **kwargs: see :class:`SegmentorAdapter`.
     """
 
-    dine_defaults = dict(DINETargetMixin.dine_defaults, mix_weight=1.0,
+    dine_defaults = dict(DINEMethod.dine_defaults, mix_weight=1.0,
                          mix_alpha=0.3)
 
-    def bimem_loss(self, inputs, data_samples) -> Dict[str, torch.Tensor]:
+    def dine_loss(self, inputs, data_samples) -> Dict[str, torch.Tensor]:
         _, bb, targets, share = self.dine_targets(inputs, data_samples)
         student = self.units(self.student, inputs, data_samples)
         valid = student.valid

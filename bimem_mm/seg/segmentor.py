@@ -1,4 +1,8 @@
-"""BiMem around an mmseg ``EncoderDecoder``: a unit is a grid pixel.
+"""Adaptation around an mmseg ``EncoderDecoder``: a unit is a grid pixel.
+
+:class:`SegmentorAdapter` lays out the units; the registered
+:class:`BiMemSegmentor` composes it with the BiMem method
+(``bimem_mm.DINESegmentor``, :mod:`bimem_mm.seg.dine`, with DINE's).
 
 The grid is the decode head's feature map (stride 8 for DeepLabV2 on a
 dilated ResNet). Per unit: the feature of the layer ``units.features``
@@ -16,7 +20,8 @@ import torch.nn.functional as F
 from mmseg.utils import stack_batch
 
 from ..core.dine import mixup_consistency
-from ..models.teacher_student import BiMemTeacherStudent, Units
+from ..models.bimem_method import BiMemMethod
+from ..models.teacher_student import TeacherStudentAdapter, Units
 from ..registry import MODELS
 from .maps import RESIZE_MODES, align_to_view, black_box_grid, labels_grid
 
@@ -28,8 +33,7 @@ def _flat(maps: torch.Tensor) -> torch.Tensor:
     return maps.permute(0, 2, 3, 1).reshape(-1, maps.shape[1])
 
 
-@MODELS.register_module()
-class BiMemSegmentor(BiMemTeacherStudent):
+class SegmentorAdapter(TeacherStudentAdapter):
     """Student + EMA teacher around any mmseg ``EncoderDecoder``.
 
     ``units.features`` names the layer whose (B, D, h', w') output (or
@@ -53,7 +57,7 @@ class BiMemSegmentor(BiMemTeacherStudent):
             head; the digit scenes use 4 on a stride-4 head: pixels).
         analysis_key: ``'gt_sem_seg'`` to log pseudo-label accuracy when the
             training set carries labels (opt-in analysis; never in a loss).
-        **kwargs: see :class:`bimem_mm.models.BiMemTeacherStudent`.
+        **kwargs: see :class:`bimem_mm.models.TeacherStudentAdapter`.
     """
     default_preprocessor = 'mmseg.SegDataPreProcessor'
     default_units = dict(features='decode_head.bottleneck', logits=None)
@@ -157,9 +161,6 @@ class BiMemSegmentor(BiMemTeacherStudent):
             alpha, valid=None if units.valid is None else
             units.valid.view(b, h, w))
 
-    def mixup_loss(self, inputs, units: Units) -> torch.Tensor:
-        return self.pixel_mixup(inputs, units, self.mix_alpha)
-
     # --- black box and analysis -----------------------------------------
     def black_box(self, data_samples, units: Units) -> torch.Tensor:
         """(N, C) stored distributions on the grid of the last ``units``."""
@@ -187,3 +188,12 @@ class BiMemSegmentor(BiMemTeacherStudent):
             for lab in labels])
         return labels_grid(padded, grid_hw).flatten().to(
             units.logits.device)
+
+
+@MODELS.register_module()
+class BiMemSegmentor(BiMemMethod, SegmentorAdapter):
+    """BiMem (:class:`bimem_mm.models.BiMemMethod`) on a
+    :class:`SegmentorAdapter`; mixup is :meth:`pixel_mixup`."""
+
+    def mixup_loss(self, inputs, units: Units) -> torch.Tensor:
+        return self.pixel_mixup(inputs, units, self.mix_alpha)

@@ -61,12 +61,12 @@ def test_dine_losses_backward_and_counter(data):
     assert log['loss_kd'] > 0 and log['dine/bb_share'] == 1.0
     assert log['bimem/boxes_per_image'] == PER_SCENE
     assert not torch.equal(fc.detach(), before)          # it trained
-    assert int(model.dine_samples_seen) == BATCH
-    assert model.black_box_share() == pytest.approx(0.6 ** (BATCH /
+    assert int(model.dine_target.samples_seen) == BATCH
+    assert model.dine_target.share() == pytest.approx(0.6 ** (BATCH /
                                                             N_SCENES))
     model.dine_cfg['im_weight'] = 0.0
     log = model.train_step(batch, optim)
-    assert 'loss_im' not in log and int(model.dine_samples_seen) == \
+    assert 'loss_im' not in log and int(model.dine_target.samples_seen) == \
         2 * BATCH
 
 
@@ -78,7 +78,7 @@ def test_dine_target_mixes_black_box_and_teacher(data):
     with torch.no_grad():     # a teacher that differs from the student
         for p in model.teacher.parameters():
             p.add_(0.05 * torch.randn_like(p))
-    model.dine_samples_seen.fill_(N_SCENES)            # one epoch
+    model.dine_target.samples_seen.fill_(N_SCENES)            # one epoch
     teacher, bb, targets, share = model.dine_targets(inputs, samples)
     assert share == pytest.approx(0.6)
     assert targets.shape == bb.shape == (BATCH * PER_SCENE, 10)
@@ -119,7 +119,7 @@ def test_bimem_plus_adds_im_to_the_bimem_loss(data):
     assert 'loss_im' in log and torch.isfinite(log['loss_im'])
     assert 'loss_bimem_rce' in log
     assert log['bimem/source_share'] == 1.0          # first step: black box
-    assert int(model.source_samples_seen) == BATCH
+    assert int(model.source_target.samples_seen) == BATCH
 
 
 @pytest.mark.slow
@@ -140,7 +140,7 @@ def test_dine_from_warmup_trains_resumes_and_feeds_bimem_plus(tmp_path,
     assert 'long-term memory initialised' not in log
     assert 'loss_kd' in log and 'dine/bb_share' in log
     first = torch.load(work / 'iter_2.pth', weights_only=True)['state_dict']
-    assert int(first['dine_samples_seen']) == 2 * BATCH
+    assert int(first['dine_target.samples_seen']) == 2 * BATCH
     more = [o.replace('max_iters=2', 'max_iters=4')
             .replace('interval=2', 'interval=4') for o in opts]
     out = run_tool('train.py', DINE, '--work-dir', work, '--resume',
@@ -148,7 +148,7 @@ def test_dine_from_warmup_trains_resumes_and_feeds_bimem_plus(tmp_path,
     assert 'resumed' in (out.stdout + out.stderr).lower()
     final = torch.load(work / 'iter_4.pth', weights_only=True)
     assert final['meta']['iter'] == 4
-    assert int(final['state_dict']['dine_samples_seen']) == 4 * BATCH
+    assert int(final['state_dict']['dine_target.samples_seen']) == 4 * BATCH
 
     plus = MODELS.build(_cfg(PLUS, data).model)
     load_checkpoint(plus, str(work / 'iter_4.pth'), map_location='cpu')

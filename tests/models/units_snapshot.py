@@ -6,10 +6,14 @@ statistics), and checksums of the memories, the student's weights and the
 teacher's unit features afterwards. tests/models/test_units_equivalence.py
 compares a fresh run with tests/models/units_snapshot.json, written
 before the units moved to named layers (issue 14): same numbers, same
-behaviour.
+behaviour. ``python tests/models/units_snapshot.py OUT.json methods``
+writes the DINE wrappers' and bimem_plus's (tests/models/
+methods_snapshot.json, written before issue 13's refactor of the methods;
+tests/models/test_methods_equivalence.py).
 """
 import importlib.util
 import json
+import os
 import os.path as osp
 import random
 import sys
@@ -82,23 +86,62 @@ def _run(model, batch, init_batch):
     return out
 
 
-def seg_snapshot(tmp):
+def _run_dine(model, batch, init_batch, num_samples):
+    """A DINE wrapper: STEPS distillation steps from the training set size
+    ``num_samples``; losses, weights and teacher units afterwards."""
+    from mmengine.optim import OptimWrapper
+
+    from bimem_mm.engine.ema import ema_update
+    model.prepare_for_dataset(num_samples)
+    optim = OptimWrapper(torch.optim.SGD(model.student.parameters(),
+                                         lr=0.01))
+    ema_update(model.teacher, model.student, 0.0)
+    out = {}
+    for step in range(STEPS):
+        _seed(10 + step)
+        log = model.train_step(init_batch, optim)
+        ema_update(model.teacher, model.student, 0.99, True)
+        out[f'step{step}'] = _floats(log)
+    out['student'] = _checksum(torch.cat(
+        [p.detach().flatten() for p in model.student.parameters()]))
+    data = model.data_preprocessor(init_batch, True)
+    _seed(20)
+    units = model.units(model.teacher, data['inputs'], data['data_samples'])
+    out['units'] = dict(features=_checksum(units.features),
+                        logits=_checksum(units.logits))
+    return out
+
+
+def _run_plus(model, batch, init_batch, num_samples):
+    """bimem_plus: :func:`_run` with the training set size told first."""
+    model.prepare_for_dataset(num_samples)
+    return _run(model, batch, init_batch)
+
+
+def seg_snapshot(tmp, config=None, run=_run):
     from mmengine.dataset import pseudo_collate
 
     from bimem_mm.registry import DATASETS, MODELS
     helpers = _module('seg', 'seg_helpers')
     npz = helpers.make_npz(osp.join(tmp, 'seg.npz'))
     store = helpers.make_store(osp.join(tmp, 'seg_store'), npz)
-    cfg = helpers.build_cfg(helpers.BIMEM, npz, store)
+    cfg = helpers.build_cfg(config or helpers.BIMEM, npz, store)
     _seed()
     model = MODELS.build(cfg.model)
     ds = DATASETS.build(cfg.train_dataloader.dataset)
     _seed()
     raw = pseudo_collate([ds[i] for i in range(helpers.BATCH)])
-    return _run(model, model.data_preprocessor(raw, True), raw)
+    return _call(run, model, model.data_preprocessor(raw, True), raw,
+                 len(ds))
 
 
-def det_snapshot(tmp):
+def _call(run, model, batch, raw, num_samples):
+    if run is _run:
+        return _run(model, batch, raw)
+    return run(model, batch, raw, num_samples)
+
+
+def det_snapshot(tmp, config=None, run=_run):
     from mmengine.config import Config
     from mmengine.dataset import pseudo_collate
     from mmengine.registry import init_default_scope
@@ -108,7 +151,7 @@ def det_snapshot(tmp):
     npz = helpers.make_npz(osp.join(tmp, 'det.npz'))
     store = helpers.make_store(osp.join(tmp, 'det_store'), npz)
     init_default_scope('mmdet')
-    cfg = Config.fromfile(osp.join(REPO, helpers.BIMEM))
+    cfg = Config.fromfile(osp.join(REPO, config or helpers.BIMEM))
     cfg.model.refiner.min_units_short = 1
     _seed()
     model = MODELS.build(cfg.model)
@@ -117,10 +160,11 @@ def det_snapshot(tmp):
         dict(type='Resize', scale=(64, 64), keep_ratio=True),
         dict(type='PackDetInputs', meta_keys=helpers.META)])
     raw = pseudo_collate([ds[i] for i in range(helpers.BATCH)])
-    return _run(model, model.data_preprocessor(raw, True), raw)
+    return _call(run, model, model.data_preprocessor(raw, True), raw,
+                 len(ds))
 
 
-def cls_snapshot(tmp):
+def cls_snapshot(tmp, config='configs/cls/digits/bimem_digits.py', run=_run):
     from mmengine.config import Config
     from mmengine.dataset import pseudo_collate
     from mmengine.registry import init_default_scope
@@ -129,7 +173,7 @@ def cls_snapshot(tmp):
     helpers = _module('cls', 'conftest')
     npz = helpers.make_npz(osp.join(tmp, 'cls.npz'))
     store = helpers.make_store(osp.join(tmp, 'cls_store'))
-    cfg = Config.fromfile(osp.join(REPO, 'configs/cls/digits/bimem_digits.py'))
+    cfg = Config.fromfile(osp.join(REPO, config))
     cfg.train_dataloader.dataset.update(npz_file=npz, crop=None)
     cfg.train_dataloader.dataset.pipeline[0].store = store
     cfg.model.refiner.update(queue_length=16, min_units_short=1)
@@ -141,7 +185,40 @@ def cls_snapshot(tmp):
     ds = DATASETS.build(cfg.train_dataloader.dataset)
     _seed()
     raw = pseudo_collate([ds[i] for i in range(helpers.BATCH)])
-    return _run(model, model.data_preprocessor(raw, True), raw)
+    return _call(run, model, model.data_preprocessor(raw, True), raw,
+                 len(ds))
+
+
+#: the methods beside faithful BiMem (issue 13): task, snapshot, config, run
+METHODS = {
+    'seg_dine': (seg_snapshot, 'configs/seg/digits/dine_scenes.py',
+                 _run_dine),
+    'det_dine': (det_snapshot, 'configs/det/digits/dine_scenes.py',
+                 _run_dine),
+    'cls_dine': (cls_snapshot, 'configs/cls/digits/dine_digits.py',
+                 _run_dine),
+    'det_plus': (det_snapshot, 'configs/det/digits/bimem_plus_scenes.py',
+                 _run_plus),
+    'cls_plus': (cls_snapshot, 'configs/cls/digits/bimem_plus_digits.py',
+                 _run_plus),
+}
+
+
+def methods_snapshot(names=tuple(METHODS)) -> dict:
+    """Summaries of the DINE wrappers and bimem_plus (adaptive source, IM,
+    mixup) (one thread)."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            out = {}
+            for name in names:
+                fn, config, run = METHODS[name]
+                os.makedirs(osp.join(tmp, name))
+                out[name] = fn(osp.join(tmp, name), config, run)
+            return out
+    finally:
+        torch.set_num_threads(threads)
 
 
 def snapshot() -> dict:
@@ -159,7 +236,7 @@ def snapshot() -> dict:
 
 if __name__ == '__main__':
     sys.path.insert(0, REPO)
-    result = snapshot()
+    result = methods_snapshot() if 'methods' in sys.argv[2:] else snapshot()
     import bimem_mm
     print('bimem_mm from', bimem_mm.__file__)
     with open(sys.argv[1], 'w') as f:

@@ -58,13 +58,13 @@ def test_dine_losses_backward_and_counter(data):
     head = model.student.decode_head.conv_seg.weight
     assert head.grad is not None and head.grad.abs().sum() > 0
     assert all(p.grad is None for p in model.teacher.parameters())
-    assert int(model.dine_samples_seen) == BATCH
-    assert model.black_box_share() == pytest.approx(0.6 ** (BATCH /
+    assert int(model.dine_target.samples_seen) == BATCH
+    assert model.dine_target.share() == pytest.approx(0.6 ** (BATCH /
                                                             N_SCENES))
     model.dine_cfg.update(im_weight=0.0, mix_weight=0.0)
     losses = model.loss(batch['inputs'], batch['data_samples'])
     assert {k for k in losses if k.startswith('loss')} == {'loss_kd'}
-    assert int(model.dine_samples_seen) == 2 * BATCH
+    assert int(model.dine_target.samples_seen) == 2 * BATCH
 
 
 def test_dine_target_mixes_black_box_and_teacher(data):
@@ -75,7 +75,7 @@ def test_dine_target_mixes_black_box_and_teacher(data):
         for p in model.teacher.parameters():
             p.add_(0.05 * torch.randn_like(p))
     model.eval()                                      # no dropout
-    model.dine_samples_seen.fill_(2 * N_SCENES)       # two epochs
+    model.dine_target.samples_seen.fill_(2 * N_SCENES)       # two epochs
     teacher, bb, targets, share = model.dine_targets(batch['inputs'],
                                                      samples)
     assert share == pytest.approx(0.36)
@@ -131,7 +131,7 @@ def test_dine_from_warmup_trains_resumes_and_feeds_bimem_plus(tmp_path,
     assert 'long-term memory initialised' not in log
     assert 'loss_mix' in log and 'dine/bb_share' in log
     first = torch.load(work / 'iter_2.pth', weights_only=True)['state_dict']
-    assert int(first['dine_samples_seen']) == 2 * BATCH
+    assert int(first['dine_target.samples_seen']) == 2 * BATCH
     more = [o.replace('=2', '=4') if o.startswith(
         ('train_cfg.max_iters', 'param_scheduler.0.end')) else o
         for o in opts]
@@ -140,9 +140,79 @@ def test_dine_from_warmup_trains_resumes_and_feeds_bimem_plus(tmp_path,
     assert 'resumed' in (out.stdout + out.stderr).lower()
     final = torch.load(work / 'iter_4.pth', weights_only=True)
     assert final['meta']['iter'] == 4
-    assert int(final['state_dict']['dine_samples_seen']) == 4 * BATCH
+    assert int(final['state_dict']['dine_target.samples_seen']) == 4 * BATCH
 
     plus = MODELS.build(build_cfg(PLUS, npz, store).model)
     load_checkpoint(plus, str(work / 'iter_4.pth'), map_location='cpu')
     key = 'student.decode_head.conv_seg.weight'
     assert torch.equal(plus.state_dict()[key], final['state_dict'][key])
+
+
+def _adaptive_plus(data):
+    """bimem_plus with the adaptive source (the cls/det choice) on scenes."""
+    cfg = build_cfg(PLUS, *data).model
+    torch.manual_seed(0)
+    return MODELS.build(dict(cfg, adaptive_source=dict(momentum=0.6))), None
+
+
+def _state(model, **renamed):
+    """The model's state dict, keys renamed to the pre-issue-13 names."""
+    state = dict(model.state_dict())
+    for new, old in renamed.items():
+        state[old] = state.pop(new)
+    return state
+
+
+def test_old_checkpoint_counter_names_load(data):
+    from mmengine.runner.checkpoint import load_state_dict
+    model, _ = _model_and_batch(DINE, data)
+    model.dine_target.samples_seen.fill_(7)
+    state = _state(model, **{'dine_target.samples_seen': 'dine_samples_seen'})
+    fresh, _ = _model_and_batch(DINE, data)
+    load_state_dict(fresh, state, strict=True)      # no unknown key left
+    assert int(fresh.dine_target.samples_seen) == 7
+    plus, _ = _adaptive_plus(data)
+    plus.source_target.samples_seen.fill_(5)
+    state = _state(plus, **{'source_target.samples_seen':
+                            'source_samples_seen'})
+    fresh, _ = _adaptive_plus(data)
+    load_state_dict(fresh, state, strict=True)
+    assert int(fresh.source_target.samples_seen) == 5
+
+
+@pytest.mark.parametrize('old_names', [False, True])
+def test_bimem_plus_from_a_dine_start_restarts_at_the_black_box(
+        data, old_names):
+    # what a bimem_plus run inherits from the DINE checkpoint it loads: the
+    # weights (and refiner), not the DINE counter (w starts at 1)
+    from mmengine.runner.checkpoint import load_state_dict
+    dine, _ = _model_and_batch(DINE, data)
+    dine.dine_target.samples_seen.fill_(3 * N_SCENES)
+    with torch.no_grad():
+        dine.student.decode_head.conv_seg.weight.add_(1.0)
+    state = _state(dine, **({'dine_target.samples_seen': 'dine_samples_seen'}
+                            if old_names else {}))
+    plus, batch = _adaptive_plus(data)
+    load_state_dict(plus, state, strict=False)
+    assert torch.equal(plus.student.decode_head.conv_seg.weight,
+                       dine.student.decode_head.conv_seg.weight)
+    plus.prepare_for_dataset(N_SCENES)
+    assert int(plus.source_target.samples_seen) == 0
+    assert plus.source_target.share() == 1.0
+
+
+def test_dine_refuses_bimem_options_and_needs_no_refiner(data):
+    cfg = build_cfg(DINE, *data).model
+    for option, value in (('im_weight', 1.0), ('mix_weight', 0.5),
+                          ('adaptive_source', dict(momentum=0.6))):
+        with pytest.raises(TypeError, match=option):
+            MODELS.build(dict(cfg, **{option: value}))
+    torch.manual_seed(0)
+    model = MODELS.build(dict(cfg, refiner=None, dine=dict(num_samples=6)))
+    assert model.refiner is None and not model.uses_memory
+    ds = DATASETS.build(build_cfg(DINE, *data).train_dataloader.dataset)
+    batch = model.data_preprocessor(
+        pseudo_collate([ds[i] for i in range(BATCH)]), True)
+    assert 'loss_kd' in model.loss(batch['inputs'], batch['data_samples'])
+    with pytest.raises(TypeError, match='needs a refiner'):
+        MODELS.build(dict(build_cfg(PLUS, *data).model, refiner=None))
