@@ -68,7 +68,7 @@ FAMILIES = [
     ('officehome/ar2cl', 'cls', 'classify_officehome', 0.125, SHORT),
     ('visda2017/syn2real', 'cls', None, 0.125, SHORT),
     ('gta5->cityscapes', 'seg', 'segment_cityscapes', 0.0625, METHODS),
-    ('synthia->cityscapes', 'seg', 'segment_synthia16', 0.0625, SHORT),
+    ('synthia->cityscapes', 'seg', None, 0.0625, SHORT),
     ('cityscapes->foggy', 'det', 'detect_cityscapes', 0.125, METHODS),
 ]
 # one thread a stage: the tiny models gain nothing from more, and 2 cores
@@ -99,8 +99,10 @@ def train_black_box(bench, task, scale, root, work_dir):
     target model; returns its checkpoint."""
     from bimem_mm.benchmark import paper, paper_options
     config = paper.get(bench).configs['black_box']
-    dataset = paper.get(bench).dataset
-    opts = ([f'train_dataloader.dataset.data_root={root}/{dataset}',
+    # the SOURCE dataset, where the config's data/ folder keeps it
+    source = osp.relpath(paper_options.load(config).train_dataloader
+                         .dataset.data_root, 'data')
+    opts = ([f'train_dataloader.dataset.data_root={root}/{source}/',
              'train_cfg.max_iters=2', 'param_scheduler.0.end=2']
             + paper_options.size_options(config, scale)
             + paper_options.no_pretrained_options(config)
