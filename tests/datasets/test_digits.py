@@ -104,8 +104,9 @@ def test_dataset_no_label_and_rgb(gray_npz, rgb_npz):
 
 def test_dataset_mask_registry_relative(mask_npz, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    ds = DATASETS.build(dict(type='DigitsNpzDataset', npz_file='mask.npz',
-                             size=14, lazy_init=True))
+    # the scope prefix: earlier tests may leave another default scope
+    ds = DATASETS.build(dict(type='bimem_mm.DigitsNpzDataset',
+                             npz_file='mask.npz', size=14, lazy_init=True))
     assert os.path.isabs(ds.npz_file)
     monkeypatch.chdir('/')
     ds.full_init()
