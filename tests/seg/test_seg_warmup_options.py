@@ -57,7 +57,7 @@ def test_warmup_options_on_pixel_units(data):
     assert set(got) == {'loss_ce', 'loss_soft'}
     for key in got:
         torch.testing.assert_close(got[key], want[key])
-    torch.testing.assert_close(crit.class_freq, torch.bincount(
+    torch.testing.assert_close(crit.balancer.class_freq, torch.bincount(
         labels[labels != 255], minlength=11).float() / (labels != 255).sum())
     # the official loss is unchanged and differs from the options'
     plain = official.loss(inputs, samples)
@@ -72,7 +72,7 @@ def test_warmup_options_train_and_load_into_bimem(tmp_path, data):
     run_tool('train.py', WARMUP, '--work-dir', warm_dir, '--cfg-options',
              *tiny_options(npz, store, 2, OPTIONS))
     sd = torch.load(warm_dir / 'iter_2.pth', weights_only=True)['state_dict']
-    freq = sd['warmup_criterion.class_freq']
+    freq = sd['warmup_criterion.balancer.class_freq']
     assert abs(float(freq.sum()) - 1) < 1e-5 and (freq > 0).sum() >= 2
     log = (sorted(warm_dir.glob('*/vis_data/scalars.json'))[0]).read_text()
     assert '"loss_soft"' in log and '"loss_ce"' in log
