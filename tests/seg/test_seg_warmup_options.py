@@ -81,3 +81,33 @@ def test_warmup_options_train_and_load_into_bimem(tmp_path, data):
              '--cfg-options', *tiny_options(
                  npz, store, 1, [f'load_from={warm_dir / "iter_2.pth"}']))
     assert (tmp_path / 'bimem' / 'iter_1.pth').exists()
+
+
+@pytest.mark.slow
+def test_seg_calibration_report_runs(tmp_path, data):
+    """tools/benchmarks/seg_calibration.py on a memory checkpoint: the black
+    box's pixel accuracy and one row per temperature."""
+    from mmengine.config import Config
+    cfg = build_cfg(BIMEM, *data)
+    config = tmp_path / 'bimem.py'
+    Config(cfg.to_dict()).dump(str(config))
+    torch.manual_seed(0)
+    model, batch = _model_and_batch(data)     # warm-up weights
+    bimem = MODELS.build(cfg.model)
+    bimem.load_state_dict(model.state_dict(), strict=False)
+    with torch.no_grad():
+        bimem.init_memory_step(dict(inputs=batch['inputs'],
+                                    data_samples=batch['data_samples']))
+    bimem.refiner.finalize_init()
+    ckpt = tmp_path / 'memory.pth'
+    torch.save({'state_dict': bimem.state_dict()}, ckpt)
+    out = run_tool('benchmarks/seg_calibration.py', config, ckpt,
+                   '--temperatures', '1,0.1', '--batches', '1',
+                   '--batch-size', str(BATCH)).stdout
+    assert 'black box pixel accuracy' in out
+    rows = [line for line in out.splitlines() if line.startswith('| 1 |')
+            or line.startswith('| 0.1 |')]
+    assert len(rows) == 2
+    for row in rows:
+        acc, changed = (float(v) for v in row.split('|')[2:4])
+        assert 0 <= acc <= 1 and 0 <= changed <= 1
