@@ -39,9 +39,9 @@ def _model_and_batch(data, extra=()):
 
 
 def test_warmup_options_on_pixel_units(data):
-    official, batch = _model_and_batch(data)
+    official, batch = _model_and_batch(data, ['model.warmup=None'])
     assert official.warmup_criterion is None
-    options, _ = _model_and_batch(data, OPTIONS)
+    options, _ = _model_and_batch(data, OPTIONS)   # on the config's balance
     crit = options.warmup_criterion
     assert (crit.balance, crit.soft, crit.soft_topk) == ('running', 0.5, 2)
     assert crit.num_classes == 11 and crit.ignore_index == 255
@@ -50,7 +50,8 @@ def test_warmup_options_on_pixel_units(data):
     units = options.units(options.student, inputs, samples)
     bb = options.black_box(samples, units)
     labels = options.masked(hard_labels(bb, 0.0, 255), units)
-    want = WarmupLoss(11, balance='running', soft=0.5, soft_topk=2)(
+    want = WarmupLoss(11, balance='running', power=0.5, soft=0.5,
+                      soft_topk=2)(
         units.logits, labels, bb)
     torch.manual_seed(1)
     got = options.loss(inputs, samples)
