@@ -129,18 +129,24 @@ def _run_plus(model, batch, init_batch, num_samples):
 
 
 def seg_snapshot(tmp, config=None, run=_run):
-    from mmengine.dataset import pseudo_collate
-
-    from bimem_mm.registry import DATASETS, MODELS
     helpers = _module('seg', 'seg_helpers')
     npz = helpers.make_npz(osp.join(tmp, 'seg.npz'))
     store = helpers.make_store(osp.join(tmp, 'seg_store'), npz)
     cfg = helpers.build_cfg(config or helpers.BIMEM, npz, store)
+    return _build_and_run(cfg, helpers.BATCH, run)
+
+
+def _build_and_run(cfg, batch_size, run):
+    """Build ``cfg``'s model and training set (seeded), take the first
+    ``batch_size`` samples and ``run`` the model on them."""
+    from mmengine.dataset import pseudo_collate
+
+    from bimem_mm.registry import DATASETS, MODELS
     _seed()
     model = MODELS.build(cfg.model)
     ds = DATASETS.build(cfg.train_dataloader.dataset)
     _seed()
-    raw = pseudo_collate([ds[i] for i in range(helpers.BATCH)])
+    raw = pseudo_collate([ds[i] for i in range(batch_size)])
     return _call(run, model, model.data_preprocessor(raw, True), raw,
                  len(ds))
 
@@ -177,10 +183,8 @@ def det_snapshot(tmp, config=None, run=_run):
 
 def cls_snapshot(tmp, config='configs/cls/digits/bimem_digits.py', run=_run):
     from mmengine.config import Config
-    from mmengine.dataset import pseudo_collate
     from mmengine.registry import init_default_scope
 
-    from bimem_mm.registry import DATASETS, MODELS
     helpers = _module('cls', 'conftest')
     npz = helpers.make_npz(osp.join(tmp, 'cls.npz'))
     store = helpers.make_store(osp.join(tmp, 'cls_store'))
@@ -192,13 +196,7 @@ def cls_snapshot(tmp, config='configs/cls/digits/bimem_digits.py', run=_run):
     init_default_scope('mmpretrain')
     import bimem_mm.cls  # noqa: F401
     import bimem_mm.datasets  # noqa: F401
-    _seed()
-    model = MODELS.build(cfg.model)
-    ds = DATASETS.build(cfg.train_dataloader.dataset)
-    _seed()
-    raw = pseudo_collate([ds[i] for i in range(helpers.BATCH)])
-    return _call(run, model, model.data_preprocessor(raw, True), raw,
-                 len(ds))
+    return _build_and_run(cfg, helpers.BATCH, run)
 
 
 #: the methods beside faithful BiMem (issue 13): task, snapshot, config, run
