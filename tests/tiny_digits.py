@@ -1,6 +1,7 @@
 """Helpers shared by the seg and det test folders (imported by
 tests/seg/seg_helpers.py and tests/det/det_helpers.py): a tiny digit
-``.npz`` and tool runs in a subprocess."""
+``.npz``, tool runs in a subprocess and the check of a resumed BiMem
+training."""
 import os
 import os.path as osp
 import subprocess
@@ -37,3 +38,26 @@ def run_tool(tool, *args, check=True):
         raise AssertionError(f'{tool} failed:\n{proc.stdout[-3000:]}\n'
                              f'{proc.stderr[-3000:]}')
     return proc
+
+
+def check_resumed_memories(config, work, more_options, first, per_iter,
+                           queue):
+    """``tools/train.py --resume`` of ``config`` in ``work`` (with
+    ``more_options`` taking it to iteration 4): the memories come from the
+    checkpoint (no second initialisation) and went on from ``first``, the
+    state dict at iteration 2 (``per_iter`` units pushed per iteration into
+    a queue of ``queue``). Returns the run's log."""
+    import torch
+    out = run_tool('train.py', config, '--work-dir', work, '--resume',
+                   '--cfg-options', *more_options)
+    log = out.stdout + out.stderr
+    assert 'resumed' in log.lower()
+    assert 'long-term memory initialised' not in log   # from the checkpoint
+    final = torch.load(osp.join(work, 'iter_4.pth'), weights_only=True)
+    sd = final['state_dict']
+    assert final['meta']['iter'] == 4
+    assert int(sd['refiner.short_term.num_pushed']) == 4 * per_iter
+    assert int(sd['refiner.short_term.ptr']) == (4 * per_iter) % queue
+    assert not torch.equal(sd['refiner.long_term.prototypes'],
+                           first['refiner.long_term.prototypes'])
+    return log

@@ -9,7 +9,10 @@ from bimem_mm.store import PredictionWriter
 # the helpers shared with the other task folder (tests/tiny_digits.py)
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 import tiny_digits  # noqa: E402
-from tiny_digits import run_tool  # noqa: E402,F401  (re-exported)
+from tiny_digits import (  # noqa: E402,F401  (re-exported)
+    check_resumed_memories,
+    run_tool,
+)
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 WARMUP = 'configs/seg/digits/warmup_scenes.py'
