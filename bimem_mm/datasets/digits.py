@@ -7,13 +7,7 @@ from mmengine.dataset import BaseDataset
 
 from bimem_mm.registry import DATASETS
 
-from .digits_data import load_digits_npz, prepare_digits, prepare_masks
-
-
-def _to_gray(images):
-    w = np.array([0.299, 0.587, 0.114], dtype=np.float32)
-    return np.clip(np.rint(images.astype(np.float32) @ w), 0, 255).astype(
-        np.uint8)
+from .digits_data import load_digits_npz, prepare_digits, prepare_masks, to_gray
 
 
 @DATASETS.register_module()
@@ -37,6 +31,8 @@ class DigitsNpzDataset(BaseDataset):
             applied before resizing (20 for MNIST's 28x28 framing).
         with_label (bool): attach labels. rgb (bool): 3-channel output.
         label_key (str): key of the label in each item.
+        num_classes (int, optional): C classes named '0'..'C-1' (default:
+            the ten digits), e.g. 31 for an Office-31-like pair.
         **kwargs: passed to ``BaseDataset`` (``pipeline``, ``lazy_init``,
             ``serialize_data``, ``test_mode``, ``metainfo``, ``indices``...).
     """
@@ -45,7 +41,7 @@ class DigitsNpzDataset(BaseDataset):
 
     def __init__(self, npz_file, images='x_train', labels='y_train', size=16,
                  crop=None, with_label=True, rgb=False, label_key='gt_label',
-                 **kwargs):
+                 num_classes=None, **kwargs):
         data_root = kwargs.pop('data_root', '') or ''
         npz_file = os.fspath(npz_file)
         if data_root and not osp.isabs(npz_file):
@@ -60,6 +56,13 @@ class DigitsNpzDataset(BaseDataset):
         self.label_key = label_key
         if self.size <= 0:
             raise ValueError(f'size must be positive, got {size}')
+        if num_classes is not None:
+            if int(num_classes) < 1:
+                raise ValueError(f'{self.npz_file}: num_classes must be '
+                                 f'positive, got {num_classes}')
+            kwargs['metainfo'] = dict(
+                kwargs.get('metainfo') or {},
+                classes=tuple(str(i) for i in range(int(num_classes))))
         super().__init__(data_root=data_root, **kwargs)
 
     def _check_labels(self, y):
@@ -82,7 +85,7 @@ class DigitsNpzDataset(BaseDataset):
         if x.ndim == 3:
             x = np.repeat(x[..., None], 3, -1) if self.rgb else x[..., None]
         elif not self.rgb:
-            x = _to_gray(x)[..., None]
+            x = to_gray(x)[..., None]
         if m is not None:
             m = prepare_masks(m, self.size, self.crop)
         shape = (self.size, self.size)

@@ -16,9 +16,8 @@ from ..core.warmup import ClassBalance
 from .teacher_student import Units
 
 IM_PRIORS = ('uniform', 'black_box')
-#: the options only the BiMem method reads (a baseline refuses them; its
-#: ``refiner`` and ``loss``, which the shared adaptation configs give every
-#: method, are built but not used)
+#: the options only the BiMem method reads (a baseline refuses them, and
+#: a ``refiner`` or ``loss`` config: DINE configs set both to None)
 BIMEM_OPTIONS = ('im_weight', 'im_prior', 'mix_weight', 'mix_alpha',
                  'adaptive_source', 'balance')
 
@@ -45,9 +44,11 @@ class BiMemMethod:
             ``BiMemHook`` (or ``num_samples``); the samples seen are the
             buffer of the :class:`~bimem_mm.core.AdaptiveTarget`
             ``source_target``, saved with the checkpoint. A ``bimem_plus``
-            run started from a DINE checkpoint inherits its weights (and
-            unused refiner), not its counter ``dine_target``: w restarts
-            at 1.
+            run started from a DINE checkpoint inherits its weights, not
+            its counter ``dine_target``: w restarts at 1 (and the
+            memories are initialised on the DINE model's features).
+        loss: the BiMem loss config (None: ``bimem_mm.BiMemLoss`` with the
+            official weights).
         balance: None (faithful) or the options of
             :class:`bimem_mm.core.warmup.ClassBalance` (``mode``,
             ``power``, ``momentum``, ``max_weight``): both loss terms become
@@ -58,13 +59,16 @@ class BiMemMethod:
     """
 
     needs_refiner = True
+    default_loss = dict(type='bimem_mm.BiMemLoss')
 
     def __init__(self, *args, im_weight: float = 0.0,
                  im_prior: str = 'uniform', mix_weight: float = 0.0,
                  mix_alpha: float = 0.3,
                  adaptive_source: Optional[dict] = None,
+                 loss: Optional[dict] = None,
                  balance: Optional[dict] = None, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, loss=dict(loss or self.default_loss),
+                         **kwargs)
         if im_prior not in IM_PRIORS:
             raise ValueError(f'im_prior must be one of {IM_PRIORS}, got '
                              f'{im_prior!r}')
