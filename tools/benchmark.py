@@ -1,9 +1,10 @@
 """Run the BiMem benchmark: every task x method through the real tools.
 
     # the embedded default (pip-installed digits): every task and method,
-    # about 15 minutes on 2 CPU cores
+    # seeds 0,1,2 (about 35 minutes on 2 CPU cores; --seeds 0: one)
     python tools/benchmark.py --suite demo --out work_dirs/demo
-    # any pair of digit files of the same form (see docs/classification.md)
+    # any image-classification pair (RGB, any size and class count; seg
+    # and det: digit pairs; see docs/classification.md)
     python tools/benchmark.py --pair SRC.npz:TGT.npz --out work_dirs/pair
     # the development pairs USPS <-> MNIST (needs the .npz files)
     python tools/benchmark.py --suite digits --data-dir ../shared/data/digits
@@ -54,13 +55,9 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 from bimem_mm.benchmark import paper, plots, report, stages  # noqa: E402
-from bimem_mm.benchmark.cls import ClsRecipe  # noqa: E402
-from bimem_mm.benchmark.det import DetRecipe  # noqa: E402
 from bimem_mm.benchmark.image_pair import PairError, describe  # noqa: E402
 from bimem_mm.benchmark.paper_options import split_options  # noqa: E402
-from bimem_mm.benchmark.seg import SegRecipe  # noqa: E402
-
-RECIPES = {'cls': ClsRecipe, 'det': DetRecipe, 'seg': SegRecipe}
+from bimem_mm.benchmark.tasks import RECIPES  # noqa: E402
 
 
 def parse_args(argv=None):

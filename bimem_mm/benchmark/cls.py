@@ -32,11 +32,10 @@ IMG_SIZE = DIGIT_SIZE
 # (model.model) by the adaptation wrapper
 PLAIN_MODELS = ('black_box', 'oracle')
 # opt-in analysis: the training set carries its labels under another key,
-# used only for logging pseudo-label accuracy (never in a loss)
+# used only for logging pseudo-label accuracy (never in a loss); PackInputs
+# passes them on (ClsRecipe.analysis_options_of)
 ANALYSIS = ['train_dataloader.dataset.with_label=True',
             'train_dataloader.dataset.label_key=analysis_label',
-            "train_dataloader.dataset.pipeline.2.algorithm_keys="
-            "['bb_probs','analysis_label']",
             'model.analysis_key=analysis_label']
 
 
@@ -106,6 +105,12 @@ class ClsRecipe(DigitRecipe):
         return digits_dataset(prefix, npz, crop, fmt.size, fmt.channels,
                               fmt.num_classes)
 
+    def analysis_options_of(self, config: str) -> List[str]:
+        keys = step_options(config, 'train_dataloader', 'PackInputs',
+                            required=True,
+                            algorithm_keys=['bb_probs', 'analysis_label'])
+        return ANALYSIS[:2] + keys + ANALYSIS[2:]
+
     def format_options(self, method: str) -> List[str]:
         """The model, the stored predictions' class count and the random
         crop fitted to a non-digit pair (none for digits)."""
@@ -118,7 +123,6 @@ class ClsRecipe(DigitRecipe):
         opts += step_options(config, 'train_dataloader', 'RandomCrop',
                              crop_size=self.format.size)
         if base not in PLAIN_MODELS:
-            opts += step_options(config, 'train_dataloader',
-                                 'LoadBlackBoxPrediction',
+            opts += step_options(config, 'train_dataloader', 'store',
                                  num_classes=self.format.num_classes)
         return opts

@@ -17,6 +17,7 @@ from .image_pair import (
     describe,
     read_format,
 )
+from .pipeline_steps import step_options
 from .recipe import Recipe
 
 
@@ -67,7 +68,8 @@ class DigitRecipe(Recipe):
         """cfg-options pointing the dataset at ``prefix`` to a file."""
         return [f'{prefix}.npz_file={npz}', f'{prefix}.crop={crop}']
 
-    def data_options(self, role: str) -> List[str]:
+    def data_options(self, role: str,
+                     config: Optional[str] = None) -> List[str]:
         if role == 'eval':
             return (self.dataset('test_dataloader.dataset', self.target,
                                  self.tgt_crop)
@@ -84,6 +86,8 @@ class DigitRecipe(Recipe):
             opts += self.dataset(f'{loader}.dataset', self.target,
                                  self.tgt_crop)
             if role == 'target_store' and loader in self.store_loaders:
-                opts.append(f'{loader}.dataset.pipeline.0.store={self.store}')
+                opts += step_options(config or self.configs['warmup'],
+                                     loader, 'store', required=True,
+                                     store=self.store)
         return opts
 

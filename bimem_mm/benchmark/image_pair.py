@@ -95,11 +95,12 @@ def read_format(source: str, target: str, channels: Optional[int] = None,
                 size: Optional[int] = None,
                 num_classes: Optional[int] = None) -> ImageFormat:
     """The :class:`ImageFormat` of a pair, every value from the files
-    unless given: channels 3 if either file is RGB, else 1; side 16 for
-    digit-sized files (both at most 28x28, MNIST's 28x28 framing cropped
-    to 20x20), else the source's larger side; classes from the source's
-    ``classes`` array or its largest label + 1. Reads the target's test
-    labels only to check they fit (never its training labels).
+    unless given: digit-sized files (all at most 28x28) run as the digit
+    recipe always has, grey 16x16 (MNIST's 28x28 framing cropped to
+    20x20); larger images keep their channels (3 if either file is RGB)
+    and the source's larger side; classes from the source's ``classes``
+    array or its largest label + 1. Reads the target's test labels only
+    to check they fit (never its training labels).
 
     Raises:
         PairError: a wrong shape or dtype, a label out of range, a class
@@ -108,7 +109,7 @@ def read_format(source: str, target: str, channels: Optional[int] = None,
     src_h, src_w, src_c = _images(source, 'x_train')
     tgt = [_images(target, name) for name in ('x_train', 'x_test')]
     digits = max(src_h, src_w, *(max(h, w) for h, w, _ in tgt)) <= DIGIT_SIDE
-    channels = channels or max([src_c] + [c for _, _, c in tgt])
+    channels = channels or (1 if digits else max([src_c] + [c for _, _, c in tgt]))
     size = size or (DIGIT_SIZE if digits else max(src_h, src_w))
     y_src = _labels(source, 'y_train')
     named = _named_classes(source), _named_classes(target)

@@ -10,23 +10,36 @@ from .paper_options import load
 
 
 def _is(step, transform: str) -> bool:
-    kind = step.get('type', '') if isinstance(step, dict) else ''
+    """``step`` is of type ``transform``; ``'store'``: it reads the
+    black-box store (LoadBlackBoxPrediction or a task's subclass, e.g.
+    LoadBlackBoxSegMap, LoadBlackBoxBoxes: the steps with a ``store``)."""
+    if not isinstance(step, dict):
+        return False
+    if transform == 'store':
+        return 'store' in step
+    kind = step.get('type', '')
     return isinstance(kind, str) and kind.rpartition('.')[2] == transform
 
 
 def step_options(config: str, loader: str, transform: str,
-                 **values) -> List[str]:
+                 required: bool = False, **values) -> List[str]:
     """``KEY=VALUE`` cfg-options setting ``values`` on every step of type
-    ``transform`` (with or without a scope prefix, e.g.
-    ``LoadBlackBoxPrediction``) in ``loader``'s dataset pipeline of
-    ``config`` (a checkout path); [] when the loader or step is absent.
-    Values are written with ``repr`` (lists, tuples, strings)."""
+    ``transform`` (with or without a scope prefix, e.g. ``RandomCrop``;
+    ``'store'``: the steps that read the black-box store) in ``loader``'s
+    dataset pipeline of ``config`` (a checkout path); [] when the loader
+    or step is absent,
+    unless ``required`` (then ValueError naming the config). Values are
+    written with ``repr`` (lists, tuples, strings)."""
     cfg = load(config)
     dataset = (cfg.get(loader) or {}).get('dataset') or {}
     pipeline = dataset.get('pipeline') or []
-    return [f'{loader}.dataset.pipeline.{i}.{key}={_text(value)}'
+    opts = [f'{loader}.dataset.pipeline.{i}.{key}={_text(value)}'
             for i, step in enumerate(pipeline) if _is(step, transform)
             for key, value in values.items()]
+    if required and not opts:
+        raise ValueError(f'{config}: no {transform} step in the pipeline of '
+                         f'{loader}.dataset')
+    return opts
 
 
 def _text(value) -> str:

@@ -70,13 +70,19 @@ class Recipe:
         self.method_options = method_options or {}
         self.analysis = analysis
 
-    def data_options(self, role: str) -> List[str]:
+    def data_options(self, role: str,
+                     config: Optional[str] = None) -> List[str]:
         """cfg-options of a data role: ``'eval'`` (target test/val),
         ``'source'`` (labelled source training set), ``'oracle'``
         (labelled target training set), ``'target'`` (unlabelled target
         training set, memory init too) and ``'target_store'`` (the same,
-        reading ``self.store``)."""
+        reading ``self.store``), for ``config`` (the stage's; its pipeline
+        steps are found by type; default: the warm-up's)."""
         raise NotImplementedError
+
+    def analysis_options_of(self, config: str) -> List[str]:
+        """cfg-options of ``--analysis`` for ``config``."""
+        return list(self.analysis_options)
 
     def format_options(self, method: str) -> List[str]:
         """cfg-options fitting ``method``'s config to the pair's images
@@ -101,11 +107,13 @@ class Recipe:
         base, extra = self.variants.get(method, (method, []))
         role = {'black_box': 'source', 'oracle': 'oracle'}.get(
             base, 'target_store')
+        config = self.config(method)
         opts = ([f'randomness.seed={self.seed}'] + self.data_options('eval')
-                + self.data_options(role) + self.format_options(method)
-                + list(extra) + list(self.method_options.get(method, [])))
+                + self.data_options(role, config)
+                + self.format_options(method) + list(extra)
+                + list(self.method_options.get(method, [])))
         if self.analysis and base in self.analysis_methods:
-            opts += self.analysis_options
+            opts += self.analysis_options_of(config)
         return opts
 
     # --- stages ---------------------------------------------------------

@@ -115,6 +115,15 @@ def stage_hash(cmd: Sequence[str], done: Optional[str] = None) -> str:
     return h.hexdigest()
 
 
+def hashed_command(cmd: Sequence[str],
+                   env: Optional[Dict[str, str]] = None) -> List[str]:
+    """What a stage's record hashes: its command line and, unless it is
+    the default one, its thread count (``--threads`` changes the numbers,
+    so a stage made with other threads is not reused)."""
+    threads = (env or {}).get('OMP_NUM_THREADS', '1')
+    return list(cmd) + ([f'<threads={threads}>'] if threads != '1' else [])
+
+
 def is_done(done: Optional[str], cmd: Sequence[str]) -> bool:
     """``done`` exists and its record matches ``cmd``."""
     if done is None or not osp.exists(done):
@@ -144,15 +153,17 @@ def _forget(done: str) -> None:
         os.remove(done)
 
 
-def _resume_only_same(cmd: List[str], done: str) -> List[str]:
-    """Record that ``cmd`` started towards ``done``; drop its ``--resume``
-    unless the interrupted run was started by the same command."""
+def _resume_only_same(cmd: List[str], done: str,
+                      key: Optional[Sequence[str]] = None) -> List[str]:
+    """Record that ``cmd`` (hashed as ``key``, default ``cmd``) started
+    towards ``done``; drop its ``--resume`` unless the interrupted run was
+    started by the same command."""
     started = record_path(done) + '.started'
     previous = None
     if osp.isfile(started):
         with open(started) as f:
             previous = f.read().strip()
-    current = stage_hash(cmd, done)
+    current = stage_hash(key or cmd, done)
     if '--resume' in cmd and previous != current:
         i = cmd.index('--resume')
         cmd = cmd[:i] + cmd[i + 2:]
@@ -168,7 +179,7 @@ def print_command(cmd: List[str], label: str,
     """A stage's command as a shell line (run from :data:`REPO`)."""
     prefix = ''.join(f'{k}={shlex.quote(v)} ' for k, v in (env or {}).items())
     note = ''
-    if is_done(done, cmd):
+    if is_done(done, hashed_command(cmd, env)):
         note = f'  (done: {done} exists from this command, a run skips it)'
     elif done is not None and osp.exists(done):
         note = (f'  ({done} exists from another command or inputs: a run '
@@ -194,7 +205,8 @@ def run_tool(tool: str, args: List[str], log: str, done: Optional[str],
         print_command(cmd, label or tool, env, done)
         return 0.0
     label = label or tool
-    if is_done(done, cmd):
+    key = hashed_command(cmd, env)
+    if is_done(done, key):
         _show(f'    {label:<44s} skipped (done)', final=True)
         return 0.0
     if done is not None and osp.exists(done):
@@ -202,7 +214,8 @@ def run_tool(tool: str, args: List[str], log: str, done: Optional[str],
               'other inputs: running it again', flush=True)
         _forget(done)
     if done is not None:
-        cmd = _resume_only_same(cmd, done)
+        cmd = _resume_only_same(cmd, done, key)
+        key = hashed_command(cmd, env)
     os.makedirs(osp.dirname(log), exist_ok=True)
     start = time.time()
     with open(log, 'w') as f:
@@ -227,7 +240,7 @@ def run_tool(tool: str, args: List[str], log: str, done: Optional[str],
     if done is not None and not osp.exists(done):
         raise StageError(f'{tool} finished but wrote no {done}; log: {log}')
     if done is not None:
-        _write_record(done, cmd)
+        _write_record(done, key)
     return wall
 
 

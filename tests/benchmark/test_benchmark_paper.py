@@ -387,8 +387,8 @@ def test_digit_suite_dry_run_prints_the_same_chain(tmp_path, capsys):
     written."""
     def npz(name):
         path = str(tmp_path / name)
-        np.savez(path, x_train=np.zeros((4, 16, 16), np.uint8),
-                 y_train=np.zeros(4, np.int64))
+        x, y = np.zeros((4, 16, 16), np.uint8), np.zeros(4, np.int64)
+        np.savez(path, x_train=x, y_train=y, x_test=x, y_test=y)
         return path
     src, tgt = npz('src.npz'), npz('tgt.npz')
     out = tmp_path / 'out'

@@ -17,12 +17,13 @@ def test_format_is_read_from_the_files(tmp_path):
     fmt = read_format(rgb, rgb2)
     assert (fmt.channels, fmt.size, fmt.num_classes, fmt.digits) == \
         (3, 64, 10, False)
-    # digit-sized files keep the digit recipe's 16x16 (grey unless RGB)
+    # digit-sized files keep the digit recipe: grey 16x16, even if RGB
     grey = make_images(tmp_path / 'g.npz', side=28, rgb=False)
     usps = make_images(tmp_path / 'u.npz', side=16, rgb=False)
     assert read_format(usps, grey) == (1, 16, 10, True)
-    assert read_format(usps, make_images(tmp_path / 'c.npz', side=28)) \
-        == (3, 16, 10, True)
+    coloured = make_images(tmp_path / 'c.npz', side=28)
+    assert read_format(usps, coloured) == (1, 16, 10, True)
+    assert read_format(usps, coloured, channels=3) == (3, 16, 10, True)
     # 31 classes from the labels, or from a ``classes`` array
     a31 = make_images(tmp_path / 'a31.npz', n=62, side=32, num_classes=31)
     assert read_format(a31, a31).num_classes == 31

@@ -222,6 +222,16 @@ def test_stages_rerun_when_their_command_or_inputs_change(
     # an output from before the records (or a crash) is redone
     stages._forget(b)
     assert stage_b() > 0
+    # other --threads: other numbers, so the stage runs again (the
+    # default, one thread, keeps the records of plain commands)
+    capsys.readouterr()
+    assert stages.run_tool('b', ['--out', b, f'load_from={a}'], log, b, 'B',
+                           dict(OMP_NUM_THREADS='1')) == 0
+    assert stages.run_tool('b', ['--out', b, f'load_from={a}'], log, b, 'B',
+                           dict(OMP_NUM_THREADS='2')) > 0
+    assert stages.run_tool('b', ['--out', b, f'load_from={a}'], log, b, 'B',
+                           dict(OMP_NUM_THREADS='2')) == 0
+    assert stage_b() > 0
     # the dry run says which stages a run would redo
     stages.DRY_RUN = True
     stages.run_tool('a', ['--out', a, 'x=3'], log, a, 'A')

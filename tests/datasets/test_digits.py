@@ -220,3 +220,17 @@ def test_empty_file_names_itself(tmp_path):
     with pytest.raises(ValueError, match=f"^{f}: array 'x_train' holds 0 "
                        'images$'):
         _dataset(f)
+
+
+def test_num_classes_sets_the_classes(tmp_path):
+    """--pair with 31 classes: labels up to 30 are valid, 31 is not."""
+    y = np.arange(62, dtype=np.int64) % 31
+    f = _write(tmp_path / 'c31.npz', x_train=np.zeros((62, 8, 8), np.uint8),
+               y_train=y)
+    ds = _dataset(f, num_classes=31)
+    assert ds.metainfo['classes'] == tuple(str(i) for i in range(31))
+    assert max(d['gt_label'] for d in ds) == 30
+    with pytest.raises(ValueError, match=r'outside \[0, 10\)'):
+        _dataset(f)                       # the default: ten digits
+    with pytest.raises(ValueError, match=r'outside \[0, 20\) for the 20'):
+        _dataset(f, num_classes=20)

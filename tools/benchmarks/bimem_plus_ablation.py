@@ -18,11 +18,8 @@ REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 sys.path.insert(0, REPO)
 
 from bimem_mm.benchmark import report, stages  # noqa: E402
-from bimem_mm.benchmark.cls import ClsRecipe  # noqa: E402
-from bimem_mm.benchmark.det import DetRecipe  # noqa: E402
-from bimem_mm.benchmark.seg import SegRecipe  # noqa: E402
+from bimem_mm.benchmark.tasks import RECIPES  # noqa: E402
 
-RECIPES = {'cls': ClsRecipe, 'seg': SegRecipe, 'det': DetRecipe}
 # name -> (extra cfg-options of bimem_plus, start, what it tests)
 ABLATIONS = {
     'plus_im_t10': (['model.adaptive_source=None', 'model.mix_weight=0.0'],
