@@ -8,5 +8,6 @@ require('mmpretrain', 'bimem_mm.cls')
 
 from .classifier import BiMemClassifier  # noqa: E402
 from .dine import DINEClassifier  # noqa: E402
+from .transforms import RandomShift  # noqa: E402
 
-__all__ = ['BiMemClassifier', 'DINEClassifier']
+__all__ = ['BiMemClassifier', 'DINEClassifier', 'RandomShift']
