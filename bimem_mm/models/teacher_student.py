@@ -15,7 +15,7 @@ import torch
 import torch.nn.functional as F
 from mmengine.model import BaseModel
 
-from ..core import AdaptiveTarget, hard_labels
+from ..core import AdaptiveTarget, WarmupLoss, hard_labels
 from ..registry import MODELS
 from .model_config import resolve_model_cfg
 from .recorder import LayerRecorder, layer_dim, units_config
@@ -69,6 +69,11 @@ class TeacherStudentAdapter(BaseModel):
             official "baseline" stage) or ``'bimem'``.
         warmup_threshold: warm-up units whose max black-box probability is
             below this are ignored (official ``train_thred`` 0).
+        warmup: None (official: cross entropy on argmax of the black box)
+            or the options of :class:`bimem_mm.core.WarmupLoss` (class
+            balance, soft labels; ``num_classes`` and ``ignore_index`` are
+            the model's), e.g. ``dict(balance='running', soft=0.5)``;
+            docs/segmentation.md#warm-up-options.
         predict_on: ``'student'`` (the last iterate, default) or
             ``'teacher'`` for evaluation.
         teacher_train_mode: keep the teacher in train mode (BN batch
@@ -85,6 +90,7 @@ class TeacherStudentAdapter(BaseModel):
     def __init__(self, model: dict, refiner: Optional[dict] = None,
                  loss: dict = dict(type='bimem_mm.BiMemLoss'),
                  stage: str = 'bimem', warmup_threshold: float = 0.0,
+                 warmup: Optional[dict] = None,
                  predict_on: str = 'student', teacher_train_mode: bool = True,
                  ignore_index: int = 255,
                  units: Optional[dict] = None,
@@ -115,6 +121,9 @@ class TeacherStudentAdapter(BaseModel):
         self.loss_fn = MODELS.build(loss)
         self.stage, self.predict_on = stage, predict_on
         self.warmup_threshold = warmup_threshold
+        self.warmup_criterion = None if warmup is None else WarmupLoss(
+            **dict(dict(num_classes=self.num_classes_of(self.student),
+                        ignore_index=ignore_index), **warmup))
         self.teacher_train_mode = teacher_train_mode
         self.ignore_index = ignore_index
 
@@ -210,10 +219,14 @@ class TeacherStudentAdapter(BaseModel):
                                   'method')
 
     def warmup_loss(self, inputs, data_samples) -> Dict[str, torch.Tensor]:
-        """Cross entropy of the student on argmax of the black box."""
+        """Cross entropy of the student on argmax of the black box (or the
+        ``warmup`` options' :class:`~bimem_mm.core.WarmupLoss`)."""
         student = self.units(self.student, inputs, data_samples)
         bb = self.black_box(data_samples, student)
         labels = hard_labels(bb, self.warmup_threshold, self.ignore_index)
+        if self.warmup_criterion is not None:
+            return self.warmup_criterion(student.logits,
+                                         self.masked(labels, student), bb)
         return {'loss_ce': self.masked_ce(student.logits, labels, student)}
 
     def masked(self, labels: torch.Tensor, units: Units) -> torch.Tensor:
