@@ -61,10 +61,11 @@ class TeacherStudentAdapter(BaseModel):
             from the layer.
         refiner: config of the ``bimem_mm.BiMemRefiner`` (the memories);
             ``num_classes`` and ``feat_dim`` default to the model's. None:
-            no memories (a method that does not use them; BiMem needs
-            them).
-        loss: config of the BiMem loss (built here so that every method's
-            checkpoint has the same layout; only BiMem uses it).
+            no memories (a method that does not use them, e.g. DINE;
+            BiMem needs them).
+        loss: config of the method's loss module (``loss_fn``; BiMem's
+            default ``bimem_mm.BiMemLoss``). None: no loss module (a method
+            with its own loss, e.g. DINE).
         stage: ``'warmup'`` (cross entropy on argmax of the black box, the
             official "baseline" stage) or ``'bimem'``.
         warmup_threshold: warm-up units whose max black-box probability is
@@ -88,7 +89,7 @@ class TeacherStudentAdapter(BaseModel):
     default_units = dict(features=None, logits=None)
 
     def __init__(self, model: dict, refiner: Optional[dict] = None,
-                 loss: dict = dict(type='bimem_mm.BiMemLoss'),
+                 loss: Optional[dict] = None,
                  stage: str = 'bimem', warmup_threshold: float = 0.0,
                  warmup: Optional[dict] = None,
                  predict_on: str = 'student', teacher_train_mode: bool = True,
@@ -118,7 +119,7 @@ class TeacherStudentAdapter(BaseModel):
                             'refiner config (the memories)')
         self.refiner = None if refiner is None else self._build_refiner(
             dict(refiner), ignore_index)
-        self.loss_fn = MODELS.build(loss)
+        self.loss_fn = None if loss is None else MODELS.build(loss)
         self.stage, self.predict_on = stage, predict_on
         self.warmup_threshold = warmup_threshold
         self.warmup_criterion = None if warmup is None else WarmupLoss(
@@ -159,10 +160,17 @@ class TeacherStudentAdapter(BaseModel):
     def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs):
         """Checkpoints written before issue 13 name the sample counters
         ``source_samples_seen`` / ``dine_samples_seen``: renamed to the
-        buffers of ``source_target`` / ``dine_target``."""
+        buffers of ``source_target`` / ``dine_target``. A model without
+        memories (``refiner=None``, e.g. DINE) drops the ``refiner.*``
+        buffers that DINE checkpoints held until session 4 (built, never
+        used: they hold the constructor's values)."""
         for old, new in OLD_BUFFERS.items():
             if prefix + old in state_dict and prefix + new not in state_dict:
                 state_dict[prefix + new] = state_dict.pop(prefix + old)
+        if self.refiner is None:
+            for key in [k for k in state_dict
+                        if k.startswith(prefix + 'refiner.')]:
+                del state_dict[key]
         super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
 
     # --- what a task adapter provides ----------------------------------
