@@ -8,6 +8,5 @@ require('mmpretrain', 'bimem_mm.cls')
 
 from .classifier import BiMemClassifier  # noqa: E402
 from .dine import DINEClassifier  # noqa: E402
-from .transforms import RandomShift  # noqa: E402
 
-__all__ = ['BiMemClassifier', 'DINEClassifier', 'RandomShift']
+__all__ = ['BiMemClassifier', 'DINEClassifier']

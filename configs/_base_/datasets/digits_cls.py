@@ -20,10 +20,8 @@ target_test = dict(type='bimem_mm.DigitsNpzDataset', npz_file=target_npz,
                    crop=target_crop, with_label=True,
                    pipeline=[dict(type='PackInputs')])
 # augmentation of every digit stage (black box, warm-up, methods, oracle):
-# shifts of up to 2 pixels, the border repeated (docs/dev_suite/cls.md: a
-# zero pad, mmpretrain's RandomCrop(padding=2), draws black bars on digits
-# whose background is not black; padding_mode='constant' restores it)
-augment = dict(type='bimem_mm.RandomShift', max_shift=2, padding_mode='edge')
+# shifts of up to 2 pixels, zero padded (docs/dev_suite/cls.md)
+augment = dict(type='RandomCrop', crop_size=img_size, padding=2)
 # adaptation: the black box's prediction travels with each image
 train_pipeline = [
     dict(type='bimem_mm.LoadBlackBoxPrediction', store=bb_store,
