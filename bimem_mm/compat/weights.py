@@ -25,11 +25,12 @@ from .checkpoint import safe_load
 #: labels (``soft_labels.``: sized to the training set when training
 #: starts, so a freshly built model has none), and the warm-up options'
 #: running class frequency (``warmup_criterion.``: only a warm-up with
-#: ``warmup=dict(balance='running')`` has it).
+#: ``warmup=dict(balance='running')`` has it; ``label_balance.`` of a
+#: BiMem run with ``balance``).
 ALLOWED_DIFFERENCES = ('teacher.', 'refiner.', 'source_target.',
                        'dine_target.', 'source_samples_seen',
                        'dine_samples_seen', 'soft_labels.',
-                       'warmup_criterion.')
+                       'warmup_criterion.', 'label_balance.')
 SHOW = 3   # keys named per kind of problem
 
 

@@ -55,6 +55,74 @@ def soft_targets(black_box: torch.Tensor,
     return out / out.sum(1, keepdim=True).clamp_min(1e-12)
 
 
+class ClassBalance(nn.Module):
+    """Per-unit weights ``freq[y] ** -power`` from the frequency of labels.
+
+    ``mode='batch'``: the frequency among the batch's kept units (no state);
+    ``'running'``: a running average over batches, ``freq <- momentum *
+    freq + (1 - momentum) * batch_freq`` (the first batch sets it; buffer
+    ``class_freq``, saved in checkpoints, updated in training mode only;
+    batch counts are summed over DDP ranks).
+
+    Args:
+        num_classes: C.
+        mode: ``'batch'`` or ``'running'``.
+        power, max_weight: see :func:`class_weights`.
+        momentum: of the running frequency, in [0, 1).
+        ignore_index: label of ignored units (weight 0).
+        name: the config key, for error messages.
+    """
+
+    def __init__(self, num_classes: int, mode: str = 'running',
+                 power: float = 1.0, momentum: float = 0.9,
+                 max_weight: Optional[float] = None,
+                 ignore_index: int = 255, name: str = 'balance'):
+        super().__init__()
+        if mode not in BALANCES[1:]:
+            raise ValueError(f'{name} must be one of {BALANCES}, got '
+                             f'{mode!r}')
+        if not 0.0 <= momentum < 1.0:
+            raise ValueError(f'{name} momentum must be in [0, 1), got '
+                             f'{momentum}')
+        if max_weight is not None and max_weight <= 0:
+            raise ValueError(f'{name} max_weight must be > 0, got '
+                             f'{max_weight}')
+        self.num_classes, self.mode, self.power = num_classes, mode, power
+        self.momentum, self.max_weight = momentum, max_weight
+        self.ignore_index = ignore_index
+        self.register_buffer('class_freq', torch.zeros(num_classes))
+
+    def batch_freq(self, labels: torch.Tensor) -> torch.Tensor:
+        """(N,) labels -> (C,) frequency among kept units (summed over
+        ranks)."""
+        keep = labels != self.ignore_index
+        counts = torch.bincount(labels[keep].long(),
+                                minlength=self.num_classes).float()
+        counts = all_reduce_sum(counts)
+        return counts / counts.sum().clamp_min(1)
+
+    @torch.no_grad()
+    def weights(self, labels: torch.Tensor) -> torch.Tensor:
+        """(C,) class weights for this batch (updates the running
+        frequency in training mode)."""
+        freq = self.batch_freq(labels)
+        if self.mode == 'running':
+            if self.training:
+                started = self.class_freq.sum() > 0
+                self.class_freq.copy_(torch.where(
+                    started, self.momentum * self.class_freq
+                    + (1 - self.momentum) * freq, freq))
+            freq = self.class_freq
+        return class_weights(freq, self.power, self.max_weight)
+
+    def forward(self, labels: torch.Tensor) -> torch.Tensor:
+        """(N,) labels -> (N,) unit weights (0 where ignored)."""
+        keep = labels != self.ignore_index
+        w = self.weights(labels)
+        return torch.where(keep, w[torch.where(keep, labels, 0).long()],
+                           torch.zeros_like(keep, dtype=torch.float))
+
+
 class WarmupLoss(nn.Module):
     """Class-balanced and/or soft-label warm-up loss.
 
@@ -84,43 +152,15 @@ class WarmupLoss(nn.Module):
         if balance not in BALANCES:
             raise ValueError(f'warmup.balance must be one of {BALANCES}, got '
                              f'{balance!r}')
-        if not 0.0 <= momentum < 1.0:
-            raise ValueError(f'warmup.momentum must be in [0, 1), got '
-                             f'{momentum}')
         if soft_topk is not None and soft_topk < 1:
             raise ValueError(f'warmup.soft_topk must be >= 1, got '
                              f'{soft_topk}')
-        if max_weight is not None and max_weight <= 0:
-            raise ValueError(f'warmup.max_weight must be > 0, got '
-                             f'{max_weight}')
         self.num_classes, self.soft, self.soft_topk = num_classes, soft, \
             soft_topk
-        self.balance, self.power, self.momentum = balance, power, momentum
-        self.max_weight, self.ignore_index = max_weight, ignore_index
-        self.register_buffer('class_freq', torch.zeros(num_classes))
-
-    def batch_freq(self, labels: torch.Tensor) -> torch.Tensor:
-        """(N,) labels -> (C,) frequency among kept units (summed over
-        ranks)."""
-        keep = labels != self.ignore_index
-        counts = torch.bincount(labels[keep].long(),
-                                minlength=self.num_classes).float()
-        counts = all_reduce_sum(counts)
-        return counts / counts.sum().clamp_min(1)
-
-    @torch.no_grad()
-    def weights(self, labels: torch.Tensor) -> torch.Tensor:
-        """(C,) class weights for this batch (updates the running
-        frequency in training mode)."""
-        freq = self.batch_freq(labels)
-        if self.balance == 'running':
-            if self.training:
-                started = self.class_freq.sum() > 0
-                self.class_freq.copy_(torch.where(
-                    started, self.momentum * self.class_freq
-                    + (1 - self.momentum) * freq, freq))
-            freq = self.class_freq
-        return class_weights(freq, self.power, self.max_weight)
+        self.balance, self.ignore_index = balance, ignore_index
+        self.balancer = None if balance is None else ClassBalance(
+            num_classes, balance, power, momentum, max_weight, ignore_index,
+            'warmup.balance')
 
     def forward(self, logits: torch.Tensor, labels: torch.Tensor,
                 black_box: torch.Tensor) -> Dict[str, torch.Tensor]:
@@ -128,12 +168,8 @@ class WarmupLoss(nn.Module):
         ignored), (N, C) black-box distribution -> ``{'loss_ce'}`` and/or
         ``{'loss_soft'}`` (the weighted terms)."""
         keep = labels != self.ignore_index
-        if self.balance is None:
-            unit_w = keep.float()
-        else:
-            w = self.weights(labels)
-            unit_w = torch.where(keep, w[torch.where(keep, labels, 0).long()],
-                                 torch.zeros_like(keep, dtype=torch.float))
+        unit_w = keep.float() if self.balancer is None else \
+            self.balancer(labels)
         total = unit_w.sum().clamp_min(1e-12) if self.balance else \
             unit_w.sum().clamp_min(1)
         logp = F.log_softmax(logits.float(), 1)

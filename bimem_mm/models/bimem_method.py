@@ -12,13 +12,14 @@ import torch
 
 from ..core import AdaptiveTarget, Calibration, label_accuracies
 from ..core.dine import information_maximization
+from ..core.warmup import ClassBalance
 from .teacher_student import Units
 
 IM_PRIORS = ('uniform', 'black_box')
 #: the options only the BiMem method reads (a baseline refuses them, and
 #: a ``refiner`` or ``loss`` config: DINE configs set both to None)
 BIMEM_OPTIONS = ('im_weight', 'im_prior', 'mix_weight', 'mix_alpha',
-                 'adaptive_source')
+                 'adaptive_source', 'balance')
 
 
 class BiMemMethod:
@@ -48,6 +49,12 @@ class BiMemMethod:
             memories are initialised on the DINE model's features).
         loss: the BiMem loss config (None: ``bimem_mm.BiMemLoss`` with the
             official weights).
+        balance: None (faithful) or the options of
+            :class:`bimem_mm.core.warmup.ClassBalance` (``mode``,
+            ``power``, ``momentum``, ``max_weight``): both loss terms become
+            means weighted by ``freq[y] ** -power``, ``freq`` the frequency
+            of the calibrated labels y (segmentation's ``bimem_plus``:
+            background holds most pixels). Buffer ``label_balance.``.
         *args, **kwargs: the adapter's.
     """
 
@@ -58,7 +65,8 @@ class BiMemMethod:
                  im_prior: str = 'uniform', mix_weight: float = 0.0,
                  mix_alpha: float = 0.3,
                  adaptive_source: Optional[dict] = None,
-                 loss: Optional[dict] = None, **kwargs):
+                 loss: Optional[dict] = None,
+                 balance: Optional[dict] = None, **kwargs):
         super().__init__(*args, loss=dict(loss or self.default_loss),
                          **kwargs)
         if im_prior not in IM_PRIORS:
@@ -67,6 +75,10 @@ class BiMemMethod:
         self.im_weight, self.im_prior = im_weight, im_prior
         self.mix_weight, self.mix_alpha = mix_weight, mix_alpha
         self.adaptive_source = self._adaptive_source_cfg(adaptive_source)
+        self.label_balance = None if balance is None else ClassBalance(
+            **dict(dict(num_classes=self.refiner.num_classes,
+                        ignore_index=self.ignore_index, name='balance'),
+                   **balance))
 
     def _adaptive_source_cfg(self, cfg: Optional[dict]) -> Optional[dict]:
         if cfg is None:
@@ -89,8 +101,13 @@ class BiMemMethod:
         """Refine the black-box labels with the memories, then the loss."""
         teacher, bb, cal = self.refine(inputs, data_samples)
         student = self.units(self.student, inputs, data_samples)
-        losses = self.loss_fn(student.logits, self.masked(cal.labels, student),
-                              self.masked(cal.labels_long, student))
+        labels = self.masked(cal.labels, student)
+        weights = None if self.label_balance is None else \
+            self.label_balance(labels)
+        losses = self.loss_fn(student.logits, labels,
+                              self.masked(cal.labels_long, student),
+                              **({} if weights is None else
+                                 dict(weights=weights)))
         if self.im_weight:
             losses['loss_im'] = self.im_loss(student.logits, bb,
                                              student.valid)

@@ -59,8 +59,8 @@ def test_batch_balance_weights_each_class_equally():
     want = (ce[:3].mean() + ce[3]) / 2
     torch.testing.assert_close(loss(logits, labels, bb)['loss_ce'], want)
     torch.testing.assert_close(
-        loss.weights(labels), torch.tensor([2 / 3, 2.0, 0.0]))
-    assert loss.class_freq.sum() == 0          # no state in 'batch'
+        loss.balancer.weights(labels), torch.tensor([2 / 3, 2.0, 0.0]))
+    assert loss.balancer.class_freq.sum() == 0     # no state in 'batch'
     # the same through F.cross_entropy's weight= (PyTorch semantics)
     w = torch.tensor([1 / 0.75, 1 / 0.25, 1.0])
     torch.testing.assert_close(
@@ -72,19 +72,19 @@ def test_running_balance_updates_and_is_saved():
     logits, labels, bb = _case()
     loss = WarmupLoss(3, balance='running', momentum=0.5, ignore_index=IGN)
     loss(logits, labels, bb)
-    torch.testing.assert_close(loss.class_freq,
+    torch.testing.assert_close(loss.balancer.class_freq,
                                torch.tensor([0.75, 0.25, 0.0]))
     second = torch.tensor([2, 2, 2, 2, 1])
     out = loss(logits, second, bb)['loss_ce']
     freq = torch.tensor([0.375, 0.125 + 0.1, 0.4])     # 0.5 old + 0.5 new
-    torch.testing.assert_close(loss.class_freq, freq)
+    torch.testing.assert_close(loss.balancer.class_freq, freq)
     w = 1 / freq
     torch.testing.assert_close(
         out, F.cross_entropy(logits, second, weight=w))
-    assert 'class_freq' in loss.state_dict()
+    assert 'balancer.class_freq' in loss.state_dict()
     loss.eval()                                  # no update outside training
     loss(logits, labels, bb)
-    torch.testing.assert_close(loss.class_freq, freq)
+    torch.testing.assert_close(loss.balancer.class_freq, freq)
 
 
 def test_soft_term_by_hand_and_combined():
@@ -124,8 +124,35 @@ def test_gradient_reaches_rare_class_more():
 
 @pytest.mark.parametrize('bad, match', [
     (dict(soft=1.5), 'soft'), (dict(balance='epoch'), 'balance'),
-    (dict(momentum=1.0), 'momentum'), (dict(soft_topk=0), 'soft_topk'),
-    (dict(max_weight=0), 'max_weight')])
+    (dict(balance='running', momentum=1.0), 'balance momentum'),
+    (dict(soft_topk=0), 'soft_topk'),
+    (dict(balance='batch', max_weight=0), 'balance max_weight')])
 def test_bad_options_are_refused(bad, match):
     with pytest.raises(ValueError, match=f'warmup.{match}'):
         WarmupLoss(3, **bad)
+
+
+def test_class_balance_unit_weights_and_weighted_symmetric_loss():
+    from bimem_mm.core import SymmetricLoss
+    from bimem_mm.core.warmup import ClassBalance
+    logits, labels, _ = _case()
+    unit = ClassBalance(3, 'batch', ignore_index=IGN)(labels)
+    torch.testing.assert_close(unit, torch.tensor([2 / 3] * 3 + [2.0, 0.0]))
+    loss = SymmetricLoss(alpha=0.1, beta=1.0, ignore_index=IGN)
+    long = torch.tensor([0, 1, IGN, 1, 2])
+    plain = loss(logits, labels, long)
+    # all-ones weights: the official values (up to RCE's + 1e-6)
+    ones = loss(logits, labels, long, weights=torch.ones(5))
+    torch.testing.assert_close(ones['loss_ce'], plain['loss_ce'])
+    torch.testing.assert_close(ones['loss_rce'], plain['loss_rce'])
+    got = loss(logits, labels, long, weights=unit)
+    ce = F.cross_entropy(logits[:4], labels[:4], reduction='none')
+    w = unit[:4]
+    torch.testing.assert_close(got['loss_ce'], 0.1 * (w * ce).sum() / w.sum())
+    p = torch.softmax(logits, 1)
+    rce = -math.log(1e-4) * (1 - p[torch.arange(5), long.clamp_max(2)])
+    keep = torch.tensor([True, True, False, True, True])
+    wl = unit * keep        # unit 4: label ignored -> weight 0 in both
+    torch.testing.assert_close(got['loss_rce'],
+                               (wl * rce).sum() / wl.sum(), rtol=1e-4,
+                               atol=1e-5)

@@ -13,6 +13,7 @@ from det_helpers import (
     PER_SCENE,
     REPO,
     WARMUP,
+    check_resumed_memories,
     run_tool,
     tiny_data,
     tiny_options,
@@ -96,18 +97,7 @@ def test_bimem_train_then_resume_keeps_memories(tmp_path, data):
 
     more = [o.replace('max_iters=2', 'max_iters=4')
             .replace('interval=2', 'interval=4') for o in opts]
-    out = run_tool('train.py', BIMEM, '--work-dir', work, '--resume',
-                   '--cfg-options', *more)
-    log = out.stdout + out.stderr
-    assert 'resumed' in log.lower()
-    assert 'long-term memory initialised' not in log   # from the checkpoint
-    final = torch.load(work / 'iter_4.pth', weights_only=True)
-    fsd = final['state_dict']
-    assert final['meta']['iter'] == 4
-    assert int(fsd['refiner.short_term.num_pushed']) == 4 * per_iter
-    assert int(fsd['refiner.short_term.ptr']) == (4 * per_iter) % 16
-    assert not torch.equal(fsd['refiner.long_term.prototypes'],
-                           first['refiner.long_term.prototypes'])
+    log = check_resumed_memories(BIMEM, work, more, first, per_iter, 16)
     assert 'pascal_voc/mAP' in log
 
 

@@ -62,9 +62,21 @@ def test_config_builds(path):
         assert model.im_weight == model.mix_weight == 0.0
         assert model.adaptive_source is None
         assert model.refiner.temperature == 1.0
-    if name.startswith('warmup'):
+        plus = name.startswith('bimem_plus')
+        assert (model.label_balance is not None) == plus
+        if plus:        # chosen on the development pairs (dev_suite/seg.md)
+            assert (model.label_balance.mode, model.label_balance.power) == (
+                'running', 0.5)
+    if name.startswith('warmup') and '/digits/' not in path:  # official
         keys = cfg.optim_wrapper.paramwise_cfg.custom_keys
         assert keys['student.decode_head']['lr_mult'] == 10
+        assert model.warmup_criterion is None
+    elif name.startswith('warmup'):  # chosen on the development pairs
+        assert 'paramwise_cfg' not in cfg.optim_wrapper
+        assert cfg.optim_wrapper.optimizer.lr == 2e-3
+        crit = model.warmup_criterion
+        assert (crit.balance, crit.balancer.power, crit.soft) == (
+            'running', 0.5, 0.0)
 
 
 @pytest.mark.parametrize('path', PAPER, ids=osp.basename)

@@ -112,6 +112,44 @@ def test_bimem_plus_keeps_the_faithful_values(data):
     assert model.refiner.temperature == 1.0
 
 
+def test_bimem_plus_balances_the_loss_by_calibrated_label_frequency(data):
+    """bimem_plus's ``balance``: both terms weighted by freq ** -0.5 of the
+    calibrated labels (docs/dev_suite/seg.md); faithful BiMem unweighted."""
+    import copy
+
+    from bimem_mm.core.warmup import ClassBalance
+    model, batch = _model_and_batch(PLUS, data)
+    bal = model.label_balance
+    assert (bal.mode, bal.power, bal.momentum) == ('running', 0.5, 0.9)
+    inputs, samples = batch['inputs'], batch['data_samples']
+    with torch.no_grad():
+        model.init_memory_step(dict(inputs=inputs, data_samples=samples))
+    model.refiner.finalize_init()
+    twin = copy.deepcopy(model)
+    torch.manual_seed(3)
+    got = model.loss(inputs, samples)
+    torch.manual_seed(3)
+    _, _, cal = twin.refine(inputs, samples)
+    student = twin.units(twin.student, inputs, samples)
+    labels = twin.masked(cal.labels, student)
+    weights = ClassBalance(NUM_CLASSES, 'running', 0.5)(labels)
+    want = twin.loss_fn(student.logits, labels,
+                        twin.masked(cal.labels_long, student), weights)
+    plain = twin.loss_fn(student.logits, labels,
+                         twin.masked(cal.labels_long, student))
+    for key in ('loss_ce', 'loss_rce'):
+        torch.testing.assert_close(got[key], want[key])
+    assert not torch.allclose(got['loss_ce'], plain['loss_ce'])
+    assert bal.class_freq.sum() > 0 and 'label_balance.class_freq' in \
+        model.state_dict()
+    faithful = MODELS.build(build_cfg(
+        'configs/seg/digits/bimem_scenes.py', *data).model)
+    assert faithful.label_balance is None
+    with pytest.raises(TypeError, match='balance'):     # not a DINE option
+        MODELS.build(dict(build_cfg(DINE, *data).model,
+                          balance=dict(power=0.5)))
+
+
 @pytest.mark.slow
 def test_dine_from_warmup_trains_resumes_and_feeds_bimem_plus(tmp_path,
                                                               data):

@@ -14,6 +14,7 @@ from seg_helpers import (
     QUEUE,
     WARMUP,
     build_cfg,
+    check_resumed_memories,
     make_npz,
     run_tool,
     tiny_options,
@@ -69,18 +70,7 @@ def test_predict_warmup_bimem_resume_test(tmp_path):
     more = [o.replace('=2', '=4') if o.startswith(
         ('train_cfg.max_iters', 'param_scheduler.0.end')) else o
         for o in opts]
-    out = run_tool('train.py', BIMEM, '--work-dir', work, '--resume',
-                   '--cfg-options', *more)
-    log = out.stdout + out.stderr
-    assert 'resumed' in log.lower()
-    assert 'long-term memory initialised' not in log   # from the checkpoint
-    final = torch.load(work / 'iter_4.pth', weights_only=True)
-    sd = final['state_dict']
-    assert final['meta']['iter'] == 4
-    assert int(sd['refiner.short_term.num_pushed']) == 4 * per_iter
-    assert int(sd['refiner.short_term.ptr']) == (4 * per_iter) % QUEUE
-    assert not torch.equal(sd['refiner.long_term.prototypes'],
-                           first['refiner.long_term.prototypes'])
+    check_resumed_memories(BIMEM, work, more, first, per_iter, QUEUE)
 
     metrics = tmp_path / 'metrics.json'
     run_tool('test.py', BIMEM, work / 'iter_4.pth', '--work-dir',

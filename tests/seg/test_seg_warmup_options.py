@@ -39,9 +39,9 @@ def _model_and_batch(data, extra=()):
 
 
 def test_warmup_options_on_pixel_units(data):
-    official, batch = _model_and_batch(data)
+    official, batch = _model_and_batch(data, ['model.warmup=None'])
     assert official.warmup_criterion is None
-    options, _ = _model_and_batch(data, OPTIONS)
+    options, _ = _model_and_batch(data, OPTIONS)   # on the config's balance
     crit = options.warmup_criterion
     assert (crit.balance, crit.soft, crit.soft_topk) == ('running', 0.5, 2)
     assert crit.num_classes == 11 and crit.ignore_index == 255
@@ -50,14 +50,15 @@ def test_warmup_options_on_pixel_units(data):
     units = options.units(options.student, inputs, samples)
     bb = options.black_box(samples, units)
     labels = options.masked(hard_labels(bb, 0.0, 255), units)
-    want = WarmupLoss(11, balance='running', soft=0.5, soft_topk=2)(
+    want = WarmupLoss(11, balance='running', power=0.5, soft=0.5,
+                      soft_topk=2)(
         units.logits, labels, bb)
     torch.manual_seed(1)
     got = options.loss(inputs, samples)
     assert set(got) == {'loss_ce', 'loss_soft'}
     for key in got:
         torch.testing.assert_close(got[key], want[key])
-    torch.testing.assert_close(crit.class_freq, torch.bincount(
+    torch.testing.assert_close(crit.balancer.class_freq, torch.bincount(
         labels[labels != 255], minlength=11).float() / (labels != 255).sum())
     # the official loss is unchanged and differs from the options'
     plain = official.loss(inputs, samples)
@@ -72,7 +73,7 @@ def test_warmup_options_train_and_load_into_bimem(tmp_path, data):
     run_tool('train.py', WARMUP, '--work-dir', warm_dir, '--cfg-options',
              *tiny_options(npz, store, 2, OPTIONS))
     sd = torch.load(warm_dir / 'iter_2.pth', weights_only=True)['state_dict']
-    freq = sd['warmup_criterion.class_freq']
+    freq = sd['warmup_criterion.balancer.class_freq']
     assert abs(float(freq.sum()) - 1) < 1e-5 and (freq > 0).sum() >= 2
     log = (sorted(warm_dir.glob('*/vis_data/scalars.json'))[0]).read_text()
     assert '"loss_soft"' in log and '"loss_ce"' in log
@@ -81,3 +82,33 @@ def test_warmup_options_train_and_load_into_bimem(tmp_path, data):
              '--cfg-options', *tiny_options(
                  npz, store, 1, [f'load_from={warm_dir / "iter_2.pth"}']))
     assert (tmp_path / 'bimem' / 'iter_1.pth').exists()
+
+
+@pytest.mark.slow
+def test_seg_calibration_report_runs(tmp_path, data):
+    """tools/benchmarks/seg_calibration.py on a memory checkpoint: the black
+    box's pixel accuracy and one row per temperature."""
+    from mmengine.config import Config
+    cfg = build_cfg(BIMEM, *data)
+    config = tmp_path / 'bimem.py'
+    Config(cfg.to_dict()).dump(str(config))
+    torch.manual_seed(0)
+    model, batch = _model_and_batch(data)     # warm-up weights
+    bimem = MODELS.build(cfg.model)
+    bimem.load_state_dict(model.state_dict(), strict=False)
+    with torch.no_grad():
+        bimem.init_memory_step(dict(inputs=batch['inputs'],
+                                    data_samples=batch['data_samples']))
+    bimem.refiner.finalize_init()
+    ckpt = tmp_path / 'memory.pth'
+    torch.save({'state_dict': bimem.state_dict()}, ckpt)
+    out = run_tool('benchmarks/seg_calibration.py', config, ckpt,
+                   '--temperatures', '1,0.1', '--batches', '1',
+                   '--batch-size', str(BATCH)).stdout
+    assert 'black box pixel accuracy' in out
+    rows = [line for line in out.splitlines() if line.startswith('| 1 |')
+            or line.startswith('| 0.1 |')]
+    assert len(rows) == 2
+    for row in rows:
+        acc, changed = (float(v) for v in row.split('|')[2:4])
+        assert 0 <= acc <= 1 and 0 <= changed <= 1

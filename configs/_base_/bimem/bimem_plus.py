@@ -21,10 +21,14 @@ bimem_plus_model = dict(
 # detection: the same without mixup
 bimem_plus_model_boxes = dict(bimem_plus_model, mix_weight=0.0)
 # segmentation: each addition above lost (or tied) on both development
-# pairs, so the chosen configuration keeps the faithful values and starts
-# from the warm-up (docs/benchmark.md)
+# pairs (docs/benchmark.md), so segmentation keeps the faithful memories,
+# loss and temperature, starts from the warm-up, and adds what the
+# background-heavy pixels need: both loss terms weighted by the inverse
+# square root of a running frequency of the calibrated labels (the class
+# balance the digit-scene warm-up also uses; docs/dev_suite/seg.md)
 bimem_plus_model_pixels = dict(
     im_weight=0.0,
     mix_weight=0.0,
     adaptive_source=None,
+    balance=dict(mode='running', power=0.5, momentum=0.9),
     refiner=dict(temperature=1.0))
