@@ -1,4 +1,5 @@
 """tools/train.py end to end on a tiny config: warm-up, BiMem, resume."""
+import os
 import os.path as osp
 
 import pytest
@@ -77,13 +78,15 @@ def test_resume_needs_the_compat_module(tmp_path, tiny_data):
     script = tmp_path / 'plain.py'
     script.write_text(PLAIN_RESUME)
 
+    repo = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+
     def plain(*extra):
         return subprocess.run([sys.executable, str(script), ORACLE,
                                str(tmp_path / 'plain')] + list(extra)
                               + ['--cfg-options'] + opts,
-                              capture_output=True, text=True,
-                              cwd=osp.dirname(osp.dirname(osp.dirname(
-                                  osp.abspath(__file__)))))
+                              capture_output=True, text=True, cwd=repo,
+                              # this checkout's bimem_mm, not an installed one
+                              env=dict(os.environ, PYTHONPATH=repo))
     assert plain().returncode == 0
     failed = plain('--resume')
     assert failed.returncode != 0

@@ -19,11 +19,14 @@ target_test = dict(type='bimem_mm.DigitsNpzDataset', npz_file=target_npz,
                    images='x_test', labels='y_test', size=img_size,
                    crop=target_crop, with_label=True,
                    pipeline=[dict(type='PackInputs')])
+# augmentation of every digit stage (black box, warm-up, methods, oracle):
+# shifts of up to 2 pixels, zero padded (docs/dev_suite/cls.md)
+augment = dict(type='RandomCrop', crop_size=img_size, padding=2)
 # adaptation: the black box's prediction travels with each image
 train_pipeline = [
     dict(type='bimem_mm.LoadBlackBoxPrediction', store=bb_store,
          num_classes=10),
-    dict(type='RandomCrop', crop_size=img_size, padding=2),
+    augment,
     dict(type='PackInputs', algorithm_keys=('bb_probs', )),
 ]
 train_dataloader = dict(

@@ -3,7 +3,7 @@
 _base_ = [
     '../../_base_/models/smallconvnet_digits.py',
     '../../_base_/datasets/digits_cls.py',
-    '../../_base_/schedules/digits_iters.py',
+    './_base_digits_schedule.py',
     '../../_base_/bimem/bimem_official.py',
 ]
 model = dict(

@@ -4,7 +4,7 @@
 _base_ = [
     '../../_base_/models/smallconvnet_digits.py',
     '../../_base_/datasets/digits_cls.py',
-    '../../_base_/schedules/digits_iters.py',
+    './_base_digits_schedule.py',
 ]
 source_train = dict(type='bimem_mm.DigitsNpzDataset',
                     npz_file={{_base_.source_npz}}, images='x_train',
@@ -14,7 +14,6 @@ train_dataloader = dict(
     _delete_=True, batch_size=64, num_workers=0,
     sampler=dict(type='InfiniteSampler', shuffle=True),
     dataset=dict(**source_train, pipeline=[
-        dict(type='RandomCrop', crop_size={{_base_.img_size}}, padding=2),
+        {{_base_.augment}},
         dict(type='PackInputs')]))
 memory_init_dataloader = None
-optim_wrapper = dict(optimizer=dict(lr=0.05))

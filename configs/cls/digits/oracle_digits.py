@@ -3,10 +3,10 @@
 _base_ = [
     '../../_base_/models/smallconvnet_digits.py',
     '../../_base_/datasets/digits_cls.py',
-    '../../_base_/schedules/digits_iters.py',
+    './_base_digits_schedule.py',
 ]
 train_dataloader = dict(
     dataset=dict(with_label=True, pipeline=[
-        dict(type='RandomCrop', crop_size={{_base_.img_size}}, padding=2),
+        {{_base_.augment}},
         dict(type='PackInputs')]))
 memory_init_dataloader = None
