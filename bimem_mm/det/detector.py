@@ -3,7 +3,7 @@
 :class:`DetectorAdapter` lays out the units (pseudo boxes) and the warm-up;
 the registered :class:`BiMemDetector` composes it with the BiMem method
 (``bimem_mm.DINEDetector``, :mod:`bimem_mm.det.dine`, with DINE's)."""
-from typing import Dict
+from typing import Dict, Optional
 
 import torch
 
@@ -11,14 +11,21 @@ from ..core import hard_labels
 from ..models.bimem_method import BiMemMethod
 from ..models.teacher_student import TeacherStudentAdapter, Units
 from ..registry import MODELS
-from .pseudo_boxes import PseudoBoxes, attach_instances, pseudo_boxes
+from .pseudo_boxes import (
+    PseudoBoxes,
+    attach_instances,
+    pseudo_boxes,
+    uncertain_boxes,
+)
 from .roi_features import (
     DEFAULT_UNITS,
     classifier_of,
     roi_box_features,
     roi_stage,
 )
-from .roi_loss import roi_loss, rpn_loss
+from .roi_loss import roi_loss, rpn_loss, soft_roi_loss
+
+WARMUP_TARGETS = ('hard', 'soft')
 
 
 class DetectorAdapter(TeacherStudentAdapter):
@@ -28,6 +35,18 @@ class DetectorAdapter(TeacherStudentAdapter):
     Args:
         pseudo_score_thr: black-box score a box needs to be a pseudo box.
         min_box_size: smallest side in pixels of a projected box.
+        ignore_score_thr: None (official: a black-box box under
+            ``pseudo_score_thr`` is simply absent, so what it covers is
+            trained as background) or a score s: boxes scoring in
+            ``[s, pseudo_score_thr)`` become ``ignored_instances`` in every
+            stage, so anchors and RoIs on them are neither object nor
+            background. Needs ``ignore_iof_thr`` > 0 in the detector's RPN
+            and RCNN assigners (checked).
+        warmup_targets: ``'hard'`` (official: the RoI classification of
+            the warm-up learns argmax p_src with mmdet's cross entropy) or
+            ``'soft'`` (it learns p_src itself: soft cross entropy over the
+            C + 1 logits, background 0, as the DINE baseline's ``loss_kd``;
+            RPN and box regression unchanged).
         *args, **kwargs: see :class:`bimem_mm.models.TeacherStudentAdapter`.
     """
 
@@ -35,10 +54,23 @@ class DetectorAdapter(TeacherStudentAdapter):
     default_units = DEFAULT_UNITS
 
     def __init__(self, *args, pseudo_score_thr: float = 0.5,
-                 min_box_size: float = 1.0, **kwargs):
+                 min_box_size: float = 1.0,
+                 ignore_score_thr: Optional[float] = None,
+                 warmup_targets: str = 'hard', **kwargs):
         super().__init__(*args, **kwargs)
+        if warmup_targets not in WARMUP_TARGETS:
+            raise ValueError(f'warmup_targets must be one of '
+                             f'{WARMUP_TARGETS}, got {warmup_targets!r}')
+        if ignore_score_thr is not None:
+            if not ignore_score_thr < pseudo_score_thr:
+                raise ValueError(
+                    f'ignore_score_thr ({ignore_score_thr}) must be below '
+                    f'pseudo_score_thr ({pseudo_score_thr})')
+            _check_ignore_assigners(self.student)
         self.pseudo_score_thr = pseudo_score_thr
         self.min_box_size = min_box_size
+        self.ignore_score_thr = ignore_score_thr
+        self.warmup_targets = warmup_targets
         self.num_classes = self.num_classes_of(self.student)
 
     def num_classes_of(self, model) -> int:
@@ -49,6 +81,18 @@ class DetectorAdapter(TeacherStudentAdapter):
         """The batch's pseudo boxes (thresholded, in input pixels)."""
         return pseudo_boxes(data_samples, self.pseudo_score_thr,
                             self.min_box_size, device)
+
+    def attach(self, data_samples, pseudo: PseudoBoxes, labels, keep,
+               **fields) -> None:
+        """:func:`attach_instances` with the uncertain black-box boxes as
+        ``ignored_instances`` when ``ignore_score_thr`` is set."""
+        ignored = None
+        if self.ignore_score_thr is not None:
+            ignored = uncertain_boxes(data_samples, self.ignore_score_thr,
+                                      self.pseudo_score_thr,
+                                      self.min_box_size, labels.device)
+        attach_instances(data_samples, pseudo, labels, keep, ignored,
+                         **fields)
 
     def units(self, model, inputs, data_samples) -> Units:
         """Pseudo boxes as units: (N, D) RoI features, (N, C) foreground
@@ -69,16 +113,40 @@ class DetectorAdapter(TeacherStudentAdapter):
         return self.pseudo(data_samples, units.logits.device).probs
 
     def warmup_loss(self, inputs, data_samples) -> Dict[str, torch.Tensor]:
-        """Faster R-CNN losses on the pseudo boxes labelled argmax p_src."""
+        """Faster R-CNN losses on the pseudo boxes labelled argmax p_src
+        (``warmup_targets='soft'``: RoI classification towards p_src)."""
         pseudo = self.pseudo(data_samples, inputs.device)
         labels = hard_labels(pseudo.probs, self.warmup_threshold,
                              self.ignore_index)
         keep = labels != self.ignore_index
-        attach_instances(data_samples, pseudo, labels, keep)
-        losses = self.student.loss(inputs, data_samples)
+        if self.warmup_targets == 'hard':
+            self.attach(data_samples, pseudo, labels, keep)
+            losses = self.student.loss(inputs, data_samples)
+        else:
+            self.attach(data_samples, pseudo, labels, keep,
+                        soft_targets=pseudo.probs)
+            x = self.student.extract_feat(inputs)
+            losses, proposals = rpn_loss(self.student, x, data_samples)
+            losses.update(soft_roi_loss(self.student, x, proposals,
+                                        data_samples))
         losses['bimem/boxes_per_image'] = keep.sum().float() / len(
             data_samples)
         return losses
+
+
+def _check_ignore_assigners(detector) -> None:
+    """Ignored boxes only act through assigners with ignore_iof_thr > 0."""
+    cfg = getattr(detector, 'train_cfg', None) or {}
+    rcnn = cfg.get('rcnn') or []
+    stages = [cfg.get('rpn')] + (list(rcnn) if isinstance(rcnn, (list, tuple))
+                                 else [rcnn])
+    for name, stage in zip(['rpn'] + ['rcnn'] * (len(stages) - 1), stages):
+        thr = ((stage or {}).get('assigner') or {}).get('ignore_iof_thr', -1)
+        if thr is None or thr <= 0:
+            raise ValueError(
+                f'ignore_score_thr needs the {name} assigner of the detector '
+                f'to ignore: set model.train_cfg.{name}.assigner.'
+                f'ignore_iof_thr > 0 (got {thr})')
 
 
 @MODELS.register_module()
@@ -143,8 +211,8 @@ class BiMemDetector(BiMemMethod, DetectorAdapter):
         pseudo = self.pseudo(data_samples, inputs.device)
         keep = (cal.labels != self.ignore_index) & (
             cal.probs.max(1).values >= self.drop_thr)
-        attach_instances(data_samples, pseudo, cal.labels, keep,
-                         labels_long=cal.labels_long)
+        self.attach(data_samples, pseudo, cal.labels, keep,
+                    labels_long=cal.labels_long)
         x = self.student.extract_feat(inputs)
         losses, proposals = rpn_loss(self.student, x, data_samples)
         losses.update(roi_loss(self.student, x, proposals, data_samples,
