@@ -88,9 +88,11 @@ class DetectorAdapter(TeacherStudentAdapter):
         ``ignored_instances`` when ``ignore_score_thr`` is set."""
         ignored = None
         if self.ignore_score_thr is not None:
-            ignored = uncertain_boxes(data_samples, self.ignore_score_thr,
-                                      self.pseudo_score_thr,
-                                      self.min_box_size, labels.device)
+            kept = pseudo.split(keep)
+            ignored = uncertain_boxes(
+                data_samples, self.ignore_score_thr, self.pseudo_score_thr,
+                self.min_box_size, labels.device,
+                objects=[b[k] for b, k in zip(pseudo.bboxes, kept)])
         attach_instances(data_samples, pseudo, labels, keep, ignored,
                          **fields)
 

@@ -9,7 +9,7 @@ from typing import List, NamedTuple, Optional, Sequence
 
 import numpy as np
 import torch
-from mmdet.structures.bbox import bbox_project
+from mmdet.structures.bbox import bbox_overlaps, bbox_project
 from mmengine.structures import InstanceData
 
 
@@ -97,16 +97,27 @@ def pseudo_boxes(data_samples, score_thr: float = 0.0,
 
 def uncertain_boxes(data_samples, low: float, high: float,
                     min_size: float = 1.0,
-                    device: Optional[torch.device] = None
-                    ) -> List[torch.Tensor]:
+                    device: Optional[torch.device] = None,
+                    objects: Optional[List[torch.Tensor]] = None,
+                    iou_thr: float = 0.5) -> List[torch.Tensor]:
     """Per image, the (B_i, 4) black-box boxes (network-input pixels) whose
     score is in ``[low, high)``: too unsure to be objects, too likely to be
-    background (``DetectorAdapter(ignore_score_thr=...)``)."""
+    background (``DetectorAdapter(ignore_score_thr=...)``).
+
+    A detector's per-class NMS leaves one box per class on an object, so a
+    confident box has low-scoring twins of other classes: boxes overlapping
+    one of ``objects`` (per image (O_i, 4), the training boxes) with IoU >=
+    ``iou_thr`` are such twins and left out (ignoring them would ignore the
+    object itself)."""
     out = []
-    for sample in data_samples:
+    for i, sample in enumerate(data_samples):
         b, _, s = project_boxes(sample, device)
         wh = b[:, 2:] - b[:, :2]
-        out.append(b[(s >= low) & (s < high) & (wh >= min_size).all(1)])
+        b = b[(s >= low) & (s < high) & (wh >= min_size).all(1)]
+        if objects is not None and len(b) and len(objects[i]):
+            twin = bbox_overlaps(b, objects[i]).max(1).values >= iou_thr
+            b = b[~twin]
+        out.append(b)
     return out
 
 

@@ -59,8 +59,10 @@ def _model_and_batch(data, **options):
 
 
 def test_ignore_score_thr_needs_ignoring_assigners(data):
+    off = dict(rpn=dict(assigner=dict(ignore_iof_thr=-1)),
+               rcnn=dict(assigner=dict(ignore_iof_thr=-1)))
     with pytest.raises(ValueError, match='ignore_iof_thr'):
-        _model_and_batch(data, ignore_score_thr=0.1)
+        _model_and_batch(data, ignore_score_thr=0.1, train_cfg=off)
     with pytest.raises(ValueError, match='below pseudo_score_thr'):
         _model_and_batch(data, ignore_score_thr=0.6, train_cfg=IGNORE)
 
@@ -114,3 +116,22 @@ def test_soft_warmup_is_mmdet_with_one_hot_targets(data):
         hard['loss_cls']) + 1e-3
     with pytest.raises(ValueError, match='warmup_targets'):
         _model_and_batch(data, warmup_targets='kl')
+
+
+def test_twins_of_training_boxes_are_not_ignored(data):
+    """A low-scoring box on a kept box (per-class NMS twin) stays out of
+    ``ignored_instances``; one elsewhere goes in."""
+    model, batch = _model_and_batch(data, ignore_score_thr=0.1,
+                                    train_cfg=IGNORE)
+    sample = batch['data_samples'][0]
+    boxes = np.asarray(sample.bb_bboxes)
+    scores = np.asarray(sample.bb_scores)
+    twin = boxes[scores > 0.5][:1] + 0.5           # IoU ~0.9 with a kept box
+    sample.set_metainfo(dict(
+        bb_bboxes=np.concatenate([boxes, twin]),
+        bb_scores=np.concatenate([scores, [0.3]]).astype(np.float32),
+        bb_probs=np.concatenate([np.asarray(sample.bb_probs),
+                                 np.asarray(sample.bb_probs)[:1]])))
+    model.loss(batch['inputs'], batch['data_samples'])
+    assert len(sample.ignored_instances) == 1      # the 0.3 box, not twin
+    assert len(sample.gt_instances) == 2
