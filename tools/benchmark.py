@@ -39,6 +39,10 @@ is the last iterate. In ``--suite paper`` the black box is never trained
 ``--iters`` is set, and the black-box predictions are made once per
 benchmark (``OUT/<task>/<benchmark>/blackbox_store``, shared by the seeds);
 an interrupted training stage resumes from its last checkpoint.
+
+Every stage runs with ``--threads`` CPU threads (default 1, replacing the
+environment's OMP_NUM_THREADS), so the numbers depend on the command line,
+not on the machine's core count or ``--jobs`` (docs/benchmark.md).
 """
 import argparse
 import os
@@ -81,8 +85,13 @@ def parse_args(argv=None):
                         '(--suite digits)')
     parser.add_argument('--jobs', type=int, default=None,
                         help='task x pair x seed runs in parallel (default: '
-                        'the CPU count in --suite demo, else 1); the cores '
-                        'are split between them')
+                        'CPU count // --threads in --suite demo, else 1); '
+                        'the numbers do not depend on it')
+    parser.add_argument('--threads', type=int, default=1,
+                        help='CPU threads of every stage (OMP_NUM_THREADS, '
+                        "replacing the environment's; default 1): the "
+                        'numbers depend on it, not on the machine or '
+                        '--jobs')
     parser.add_argument('--iters', type=int, default=None,
                         help='training iterations of every stage (default: '
                         "each task's, fewer in --suite demo)")
@@ -203,10 +212,15 @@ def parse_args(argv=None):
                      'implemented for the digit suites only')
     if args.gpus < 1:
         parser.error('--gpus must be >= 1')
+    if args.threads < 1:
+        parser.error('--threads must be >= 1')
+    if args.jobs is not None and args.jobs < 1:
+        parser.error('--jobs must be >= 1')
     if args.analysis is None:
         args.analysis = args.suite == 'demo'
     if args.jobs is None:
-        args.jobs = (os.cpu_count() or 1) if args.suite == 'demo' else 1
+        args.jobs = (max(1, (os.cpu_count() or 1) // args.threads)
+                     if args.suite == 'demo' else 1)
     return args
 
 
@@ -373,8 +387,14 @@ def main(argv=None):
     if args.gpus > 1 and jobs > 1:
         raise SystemExit('--gpus > 1 runs one stage at a time: use --jobs 1')
     stages.DRY_RUN, stages.GPUS = args.dry_run, args.gpus
-    # parallel jobs share the cores; their progress prints line by line
-    threads = None if jobs == 1 else max(1, (os.cpu_count() or 1) // jobs)
+    # every stage runs with --threads CPU threads, whatever the machine,
+    # --jobs or the environment say, so that the numbers do not move
+    threads = args.threads
+    user = os.environ.get('OMP_NUM_THREADS')
+    if user is not None and user != str(threads) and not args.dry_run:
+        print(f'note: the stages run with {threads} thread(s) (--threads), '
+              f'not OMP_NUM_THREADS={user} from the environment', flush=True)
+    # parallel jobs print their progress line by line
     stages.LIVE = stages.LIVE and jobs == 1
     csv_path = osp.join(args.out, 'results.csv')
     rows = report.read_rows(csv_path)

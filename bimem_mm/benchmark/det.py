@@ -28,9 +28,6 @@ class DetRecipe(DigitRecipe):
     metric = ('mAP50', 'pascal_voc/mAP')
     metric_scale = 100.0
     predict_args = ['--batch-size', '32']
-    # the small detectors run faster with one thread per process than with
-    # threads competing for a shared 2-core machine; a user's setting wins
-    threads = 1
     # --suite demo: fewer iterations so that every task fits in 20 minutes
     # on 2 CPU cores
     demo_iters = 400

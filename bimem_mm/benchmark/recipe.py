@@ -6,7 +6,6 @@ each method and which ``--cfg-options`` point them at a pair's data
 predictions on the target training set -> warm-up -> (per method) memory
 initialisation -> adaptation -> evaluation of the last iterate.
 """
-import os
 import os.path as osp
 from typing import Dict, List, Optional
 
@@ -20,6 +19,17 @@ VARIANTS = {
     'bimem_no_short': ('bimem', ['model.refiner.use_short=False']),
     'bimem_no_long': ('bimem', ['model.refiner.use_long=False']),
 }
+
+
+def stage_env(threads: int) -> Dict[str, str]:
+    """Environment that makes a stage's numbers independent of the machine
+    and of ``--jobs``: ``threads`` CPU threads (OMP/MKL, replacing the
+    user's OMP_NUM_THREADS: float reductions split over another number of
+    threads sum in another order, and training amplifies the difference)
+    and a fixed hash seed (set/dict-of-str orders)."""
+    n = str(int(threads))
+    return {'OMP_NUM_THREADS': n, 'MKL_NUM_THREADS': n,
+            'PYTHONHASHSEED': '0'}
 
 
 class Recipe:
@@ -44,7 +54,7 @@ class Recipe:
     analysis_methods = ()         # bases that support --analysis
     analysis_options: List[str] = []
     predict_args: List[str] = []  # extra tools/predict_blackbox.py args
-    threads = None                # OMP_NUM_THREADS for the stages
+    threads = 1                   # CPU threads of every stage (see env)
     default_iters = 1000          # iterations of every training stage
     demo_iters = 1000             # the same in ``--suite demo`` (2 CPUs)
 
@@ -52,8 +62,8 @@ class Recipe:
                  iters: Optional[int] = None, method_options=None,
                  analysis: bool = False, threads: Optional[int] = None):
         self.source, self.target = source, target
-        if threads is not None:   # a share of the cores (parallel jobs)
-            self.threads = min(threads, self.threads or threads)
+        if threads is not None:   # tools/benchmark.py --threads
+            self.threads = int(threads)
         self.out, self.seed = out, seed
         self.iters = iters or self.default_iters
         self.store = osp.join(out, 'blackbox_store')
@@ -98,11 +108,8 @@ class Recipe:
         return osp.join(self.out, *parts)
 
     def env(self) -> Dict[str, str]:
-        """Environment of the stages: OMP_NUM_THREADS = ``threads`` unless
-        the user has set it."""
-        if self.threads is None or 'OMP_NUM_THREADS' in os.environ:
-            return {}
-        return {'OMP_NUM_THREADS': str(self.threads)}
+        """Environment of the stages: :func:`stage_env` of ``threads``."""
+        return stage_env(self.threads)
 
     # what progress lines start with (tools/benchmark.py adds the pair and
     # seed when runs go in parallel)

@@ -23,10 +23,13 @@ from .checkpoint import safe_load
 #: ``source_target.``; before issue 13 ``dine_samples_seen``,
 #: ``source_samples_seen``), and DINE classification's per-image soft
 #: labels (``soft_labels.``: sized to the training set when training
-#: starts, so a freshly built model has none).
+#: starts, so a freshly built model has none), and the warm-up options'
+#: running class frequency (``warmup_criterion.``: only a warm-up with
+#: ``warmup=dict(balance='running')`` has it).
 ALLOWED_DIFFERENCES = ('teacher.', 'refiner.', 'source_target.',
                        'dine_target.', 'source_samples_seen',
-                       'dine_samples_seen', 'soft_labels.')
+                       'dine_samples_seen', 'soft_labels.',
+                       'warmup_criterion.')
 SHOW = 3   # keys named per kind of problem
 
 

@@ -7,6 +7,7 @@ from .grouped import class_means, group_class_means, rank_within, select_top_k
 from .long_term import LongTermMemory
 from .losses import SymmetricLoss, reverse_cross_entropy
 from .short_term import ShortTermMemory
+from .warmup import WarmupLoss, class_weights, soft_targets
 
 __all__ = [
     'AdaptiveTarget', 'label_accuracies',
@@ -14,5 +15,5 @@ __all__ = [
     'memory_weights', 'entropy', 'expand_topk', 'hard_to_probs', 'normalise',
     'class_means', 'group_class_means', 'rank_within', 'select_top_k',
     'LongTermMemory', 'ShortTermMemory', 'SymmetricLoss',
-    'reverse_cross_entropy'
+    'reverse_cross_entropy', 'WarmupLoss', 'class_weights', 'soft_targets'
 ]

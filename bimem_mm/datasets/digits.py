@@ -7,13 +7,7 @@ from mmengine.dataset import BaseDataset
 
 from bimem_mm.registry import DATASETS
 
-from .digits_data import load_digits_npz, prepare_digits, prepare_masks
-
-
-def _to_gray(images):
-    w = np.array([0.299, 0.587, 0.114], dtype=np.float32)
-    return np.clip(np.rint(images.astype(np.float32) @ w), 0, 255).astype(
-        np.uint8)
+from .digits_data import load_digits_npz, prepare_digits, prepare_masks, to_gray
 
 
 @DATASETS.register_module()
@@ -82,7 +76,7 @@ class DigitsNpzDataset(BaseDataset):
         if x.ndim == 3:
             x = np.repeat(x[..., None], 3, -1) if self.rgb else x[..., None]
         elif not self.rgb:
-            x = _to_gray(x)[..., None]
+            x = to_gray(x)[..., None]
         if m is not None:
             m = prepare_masks(m, self.size, self.crop)
         shape = (self.size, self.size)

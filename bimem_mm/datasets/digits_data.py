@@ -112,6 +112,17 @@ def _resize(arr, size, interp):
     return out
 
 
+def to_gray(images):
+    """(N, H, W, 3) uint8 colour digits -> (N, H, W) luminance (ITU-R 601
+    weights, rounded); (N, H, W) gray ones are returned as they are."""
+    images = np.asarray(images)
+    if images.ndim == 3:
+        return images
+    w = np.array([0.299, 0.587, 0.114], np.float32)
+    return np.clip(np.rint(images.astype(np.float32) @ w), 0,
+                   255).astype(np.uint8)
+
+
 def prepare_digits(images, size, crop=None):
     """Central-crop to ``crop`` x ``crop`` (optional), then resize to
     ``size`` x ``size`` (INTER_AREA down, INTER_LINEAR up). Returns uint8."""

@@ -40,8 +40,7 @@ class DINEDetector(DINEMethod, DetectorAdapter):
     No mixup: a mix of two scenes has no target (the boxes of two images
     do not mix into boxes of the blend, and RoIs of one image's boxes on
     the blend see both images), so DINE's interpolation consistency has
-    no counterpart for boxes. The memories of the refiner are built but
-    not used.
+    no counterpart for boxes. No memories (``refiner=None``).
 
     Args:
         dine: dict(num_samples=None, momentum=0.6, im_weight=1.0).

@@ -15,9 +15,8 @@ from ..core.dine import information_maximization
 from .teacher_student import Units
 
 IM_PRIORS = ('uniform', 'black_box')
-#: the options only the BiMem method reads (a baseline refuses them; its
-#: ``refiner`` and ``loss``, which the shared adaptation configs give every
-#: method, are built but not used)
+#: the options only the BiMem method reads (a baseline refuses them, and
+#: a ``refiner`` or ``loss`` config: DINE configs set both to None)
 BIMEM_OPTIONS = ('im_weight', 'im_prior', 'mix_weight', 'mix_alpha',
                  'adaptive_source')
 
@@ -44,19 +43,24 @@ class BiMemMethod:
             ``BiMemHook`` (or ``num_samples``); the samples seen are the
             buffer of the :class:`~bimem_mm.core.AdaptiveTarget`
             ``source_target``, saved with the checkpoint. A ``bimem_plus``
-            run started from a DINE checkpoint inherits its weights (and
-            unused refiner), not its counter ``dine_target``: w restarts
-            at 1.
+            run started from a DINE checkpoint inherits its weights, not
+            its counter ``dine_target``: w restarts at 1 (and the
+            memories are initialised on the DINE model's features).
+        loss: the BiMem loss config (None: ``bimem_mm.BiMemLoss`` with the
+            official weights).
         *args, **kwargs: the adapter's.
     """
 
     needs_refiner = True
+    default_loss = dict(type='bimem_mm.BiMemLoss')
 
     def __init__(self, *args, im_weight: float = 0.0,
                  im_prior: str = 'uniform', mix_weight: float = 0.0,
                  mix_alpha: float = 0.3,
-                 adaptive_source: Optional[dict] = None, **kwargs):
-        super().__init__(*args, **kwargs)
+                 adaptive_source: Optional[dict] = None,
+                 loss: Optional[dict] = None, **kwargs):
+        super().__init__(*args, loss=dict(loss or self.default_loss),
+                         **kwargs)
         if im_prior not in IM_PRIORS:
             raise ValueError(f'im_prior must be one of {IM_PRIORS}, got '
                              f'{im_prior!r}')

@@ -41,10 +41,11 @@ class DINEMethod:
 
     It refuses the BiMem method's options (``im_weight``, ``im_prior``,
     ``mix_weight``, ``mix_alpha``, ``adaptive_source``: its own go into
-    ``dine=dict(...)``) and does not use the memories: ``refiner`` may be
-    None; the ``refiner`` and ``loss`` configs that the shared adaptation
-    configs give every method are built but unused (``BiMemHook`` skips the
-    memory initialisation).
+    ``dine=dict(...)``), and a ``refiner`` or ``loss`` config: it uses
+    neither the memories nor the BiMem loss (DINE configs set both to None
+    over the shared adaptation base; ``BiMemHook`` skips the memory
+    initialisation). Checkpoints of DINE models that still had the unused
+    refiner load: its buffers are dropped on load.
 
     State (``table_free``, the dense tasks): the
     :class:`~bimem_mm.core.AdaptiveTarget` ``dine_target`` (buffer
@@ -61,6 +62,11 @@ class DINEMethod:
     dine_defaults = dict(num_samples=None, momentum=0.6, im_weight=1.0)
 
     def __init__(self, *args, dine: Optional[dict] = None, **kwargs):
+        unused = sorted(k for k in ('refiner', 'loss')
+                        if kwargs.get(k) is not None)
+        if unused:
+            raise TypeError(f'{type(self).__name__} does not use {unused} '
+                            '(no memories, its own loss): set them to None')
         given = sorted(set(BIMEM_OPTIONS) & set(kwargs))
         if given:
             raise TypeError(f'{type(self).__name__} does not use the BiMem '

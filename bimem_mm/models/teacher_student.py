@@ -15,7 +15,7 @@ import torch
 import torch.nn.functional as F
 from mmengine.model import BaseModel
 
-from ..core import AdaptiveTarget, hard_labels
+from ..core import AdaptiveTarget, WarmupLoss, hard_labels
 from ..registry import MODELS
 from .model_config import resolve_model_cfg
 from .recorder import LayerRecorder, layer_dim, units_config
@@ -61,14 +61,20 @@ class TeacherStudentAdapter(BaseModel):
             from the layer.
         refiner: config of the ``bimem_mm.BiMemRefiner`` (the memories);
             ``num_classes`` and ``feat_dim`` default to the model's. None:
-            no memories (a method that does not use them; BiMem needs
-            them).
-        loss: config of the BiMem loss (built here so that every method's
-            checkpoint has the same layout; only BiMem uses it).
+            no memories (a method that does not use them, e.g. DINE;
+            BiMem needs them).
+        loss: config of the method's loss module (``loss_fn``; BiMem's
+            default ``bimem_mm.BiMemLoss``). None: no loss module (a method
+            with its own loss, e.g. DINE).
         stage: ``'warmup'`` (cross entropy on argmax of the black box, the
             official "baseline" stage) or ``'bimem'``.
         warmup_threshold: warm-up units whose max black-box probability is
             below this are ignored (official ``train_thred`` 0).
+        warmup: None (official: cross entropy on argmax of the black box)
+            or the options of :class:`bimem_mm.core.WarmupLoss` (class
+            balance, soft labels; ``num_classes`` and ``ignore_index`` are
+            the model's), e.g. ``dict(balance='running', soft=0.5)``;
+            docs/segmentation.md#warm-up-options.
         predict_on: ``'student'`` (the last iterate, default) or
             ``'teacher'`` for evaluation.
         teacher_train_mode: keep the teacher in train mode (BN batch
@@ -83,8 +89,9 @@ class TeacherStudentAdapter(BaseModel):
     default_units = dict(features=None, logits=None)
 
     def __init__(self, model: dict, refiner: Optional[dict] = None,
-                 loss: dict = dict(type='bimem_mm.BiMemLoss'),
+                 loss: Optional[dict] = None,
                  stage: str = 'bimem', warmup_threshold: float = 0.0,
+                 warmup: Optional[dict] = None,
                  predict_on: str = 'student', teacher_train_mode: bool = True,
                  ignore_index: int = 255,
                  units: Optional[dict] = None,
@@ -112,9 +119,12 @@ class TeacherStudentAdapter(BaseModel):
                             'refiner config (the memories)')
         self.refiner = None if refiner is None else self._build_refiner(
             dict(refiner), ignore_index)
-        self.loss_fn = MODELS.build(loss)
+        self.loss_fn = None if loss is None else MODELS.build(loss)
         self.stage, self.predict_on = stage, predict_on
         self.warmup_threshold = warmup_threshold
+        self.warmup_criterion = None if warmup is None else WarmupLoss(
+            **dict(dict(num_classes=self.num_classes_of(self.student),
+                        ignore_index=ignore_index), **warmup))
         self.teacher_train_mode = teacher_train_mode
         self.ignore_index = ignore_index
 
@@ -150,10 +160,17 @@ class TeacherStudentAdapter(BaseModel):
     def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs):
         """Checkpoints written before issue 13 name the sample counters
         ``source_samples_seen`` / ``dine_samples_seen``: renamed to the
-        buffers of ``source_target`` / ``dine_target``."""
+        buffers of ``source_target`` / ``dine_target``. A model without
+        memories (``refiner=None``, e.g. DINE) drops the ``refiner.*``
+        buffers that DINE checkpoints held until session 4 (built, never
+        used: they hold the constructor's values)."""
         for old, new in OLD_BUFFERS.items():
             if prefix + old in state_dict and prefix + new not in state_dict:
                 state_dict[prefix + new] = state_dict.pop(prefix + old)
+        if self.refiner is None:
+            for key in [k for k in state_dict
+                        if k.startswith(prefix + 'refiner.')]:
+                del state_dict[key]
         super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
 
     # --- what a task adapter provides ----------------------------------
@@ -210,10 +227,14 @@ class TeacherStudentAdapter(BaseModel):
                                   'method')
 
     def warmup_loss(self, inputs, data_samples) -> Dict[str, torch.Tensor]:
-        """Cross entropy of the student on argmax of the black box."""
+        """Cross entropy of the student on argmax of the black box (or the
+        ``warmup`` options' :class:`~bimem_mm.core.WarmupLoss`)."""
         student = self.units(self.student, inputs, data_samples)
         bb = self.black_box(data_samples, student)
         labels = hard_labels(bb, self.warmup_threshold, self.ignore_index)
+        if self.warmup_criterion is not None:
+            return self.warmup_criterion(student.logits,
+                                         self.masked(labels, student), bb)
         return {'loss_ce': self.masked_ce(student.logits, labels, student)}
 
     def masked(self, labels: torch.Tensor, units: Units) -> torch.Tensor:

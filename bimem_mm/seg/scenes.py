@@ -19,7 +19,8 @@ from typing import Optional, Tuple
 import numpy as np
 from mmengine.dataset import BaseDataset
 
-from ..datasets.digits_data import load_digits_npz, prepare_digits, prepare_masks
+from ..datasets import digit_scenes
+from ..datasets.digit_scenes import load_scene_digits
 from ..registry import DATASETS
 
 CLASSES = ('background',) + tuple(f'digit_{i}' for i in range(10))
@@ -34,7 +35,8 @@ def compose_scenes(digits: np.ndarray, labels: np.ndarray,
                    canvas: int = 64, digit_size: Tuple[int, int] = (18, 26),
                    per_scene: Tuple[int, int] = (2, 5), seed: int = 0,
                    tries: int = 20) -> Tuple[np.ndarray, np.ndarray]:
-    """Place digits on empty canvases.
+    """Place digits on empty canvases
+    (:class:`~bimem_mm.datasets.digit_scenes.LabelMapPlacement`).
 
     Args:
         digits: (N, h, w) uint8 digit images (ink bright, background 0).
@@ -53,37 +55,9 @@ def compose_scenes(digits: np.ndarray, labels: np.ndarray,
         images (S, canvas, canvas) uint8, label maps (S, canvas, canvas)
         uint8 (0 background, 1 + digit).
     """
-    import cv2
-    lo, hi = int(digit_size[0]), int(digit_size[1])
-    if not 0 < lo <= hi <= canvas:
-        raise ValueError(f'digit_size {digit_size} must fit canvas {canvas}')
-    rng = np.random.default_rng(seed)
-    images = np.zeros((num_scenes, canvas, canvas), np.uint8)
-    maps = np.zeros((num_scenes, canvas, canvas), np.uint8)
-    order = rng.permutation(len(digits))
-    used = 0
-    for s in range(num_scenes):
-        taken = np.zeros((canvas, canvas), bool)
-        for n in range(rng.integers(per_scene[0], per_scene[1] + 1)):
-            i = order[used % len(order)]
-            used += 1
-            side = int(rng.integers(lo, hi + 1))
-            img = cv2.resize(digits[i], (side, side),
-                             interpolation=cv2.INTER_LINEAR)
-            ink = img > 127 if masks is None else cv2.resize(
-                masks[i].astype(np.uint8), (side, side),
-                interpolation=cv2.INTER_NEAREST).astype(bool)
-            for _ in range(tries):
-                y, x = rng.integers(0, canvas - side + 1, size=2)
-                box = (slice(y, y + side), slice(x, x + side))
-                if not taken[box].any() or n == 0:
-                    break
-            else:
-                continue
-            taken[box] = True
-            images[s][box] = np.maximum(images[s][box], img)
-            maps[s][box] = np.where(ink, labels[i] + 1, maps[s][box])
-    return images, maps
+    return digit_scenes.compose_scenes(
+        digits, num_scenes, digit_scenes.LabelMapPlacement(labels, masks),
+        canvas, per_scene, digit_size, seed, tries)
 
 
 def scenes_from_npz(npz_file: str, images: str = 'x_train',
@@ -92,14 +66,11 @@ def scenes_from_npz(npz_file: str, images: str = 'x_train',
                     **kwargs) -> Tuple[np.ndarray, np.ndarray]:
     """Load digits (gray; ``crop``: central crop, 20 for MNIST) and compose
     scenes; ``kwargs`` go to :func:`compose_scenes`."""
-    x, y, m = load_digits_npz(npz_file, images, labels)
-    if x.ndim == 4:  # colour digits: luminance
-        x = np.clip(np.rint(x.astype(np.float32) @ np.array(
-            [0.299, 0.587, 0.114], np.float32)), 0, 255).astype(np.uint8)
-    if crop is not None:
-        x = prepare_digits(x, crop, crop)
-        m = None if m is None else prepare_masks(m, crop, crop)
-    return compose_scenes(x, y, m, num_scenes, seed=seed, **kwargs)
+    x, y, m = load_scene_digits(npz_file, images, labels, crop)
+    try:
+        return compose_scenes(x, y, m, num_scenes, seed=seed, **kwargs)
+    except ValueError as err:
+        raise ValueError(f'{npz_file}: array {images!r}: {err}') from err
 
 
 def write_scenes_npz(path: str, images: np.ndarray, maps: np.ndarray) -> str:

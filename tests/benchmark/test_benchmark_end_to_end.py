@@ -1,7 +1,9 @@
 """tools/benchmark.py end to end on tiny digit files: every stage through
 the real tools, then results.csv, results.md, results.png and the memory
-plot; a rerun skips the finished stages."""
+plot; a rerun skips the finished stages; the numbers do not depend on
+--jobs or on the environment's OMP_NUM_THREADS."""
 import csv
+import os
 import os.path as osp
 import subprocess
 import sys
@@ -24,10 +26,25 @@ def make_npz(path, n, seed):
     return str(path)
 
 
-def benchmark(*args):
+def benchmark(*args, env=None):
     return subprocess.run(
         [sys.executable, osp.join(REPO, 'tools', 'benchmark.py'), *args],
-        capture_output=True, text=True, cwd=REPO)
+        capture_output=True, text=True, cwd=REPO,
+        env=dict(os.environ, **(env or {})))
+
+
+def weights(path):
+    import torch
+    return torch.load(path, map_location='cpu',
+                      weights_only=False)['state_dict']
+
+
+def same_weights(a, b):
+    """Bit-identical state dicts (1 vs 2 threads differ at ~1e-7)."""
+    import torch
+    wa, wb = weights(a), weights(b)
+    return wa.keys() == wb.keys() and all(torch.equal(wa[k], wb[k])
+                                          for k in wa)
 
 
 def test_benchmark_writes_table_csv_and_plots(tmp_path):
@@ -60,3 +77,19 @@ def test_benchmark_writes_table_csv_and_plots(tmp_path):
     assert ' done ' not in again.stdout
     assert again.stdout.count('skipped (done)') >= 2 * 6
     assert (out / 'results.md').read_text() == table
+    # reproducible: seed 0 again, one job instead of two and another
+    # OMP_NUM_THREADS in the environment (the stages keep --threads 1),
+    # gives bit-identical checkpoints, hence the same numbers
+    solo = tmp_path / 'solo'
+    proc = benchmark(*args[:args.index('--seeds')], '--seeds', '0',
+                     '--jobs', '1', '--out', str(solo),
+                     env=dict(OMP_NUM_THREADS='2'))
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert 'not OMP_NUM_THREADS=2 from the environment' in proc.stdout
+    with open(solo / 'results.csv') as f:
+        solo_rows = list(csv.DictReader(f))
+    assert {r['method']: r['value'] for r in solo_rows} == {
+        r['method']: r['value'] for r in rows if r['seed'] == '0'}
+    for stage in ('black_box', 'warmup', 'bimem'):
+        ckpt = osp.join('cls', 'src2tgt', 'seed0', stage, 'iter_4.pth')
+        assert same_weights(out / ckpt, solo / ckpt), stage

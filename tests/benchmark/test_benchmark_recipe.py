@@ -1,4 +1,5 @@
 """Benchmark recipes (cfg-options per method) and the results report."""
+import os
 import os.path as osp
 
 import pytest
@@ -94,3 +95,30 @@ def test_bimem_plus_starts_from_half_a_dine_run_and_ablations_follow(pair):
     assert options == ['model.im_weight=0.0', 'model.mix_weight=0.0']
     with pytest.raises(SystemExit, match='NAME=warmup'):
         ablation.parse_variant('x=scratch:model.im_weight=0')
+
+
+def test_stage_threads_do_not_follow_the_machine(pair, monkeypatch):
+    """Every stage runs with --threads (default 1) CPU threads, whatever
+    the environment, the CPU count or --jobs say."""
+    import importlib.util
+
+    from bimem_mm.benchmark.det import DetRecipe
+    src, tgt, out = pair
+    monkeypatch.setenv('OMP_NUM_THREADS', '7')
+    for recipe_cls in (ClsRecipe, DetRecipe):
+        env = recipe_cls(src, tgt, out, seed=0).env()
+        assert env['OMP_NUM_THREADS'] == env['MKL_NUM_THREADS'] == '1'
+        assert env['PYTHONHASHSEED'] == '0'
+    assert ClsRecipe(src, tgt, out, 0, threads=3).env()[
+        'OMP_NUM_THREADS'] == '3'
+    spec = importlib.util.spec_from_file_location(
+        '_tool_benchmark', osp.join(stages.REPO, 'tools', 'benchmark.py'))
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    monkeypatch.setattr(os, 'cpu_count', lambda: 8)
+    args = tool.parse_args(['--suite', 'demo'])
+    assert (args.threads, args.jobs) == (1, 8)
+    assert tool.parse_args(['--suite', 'demo', '--threads', '2']).jobs == 4
+    assert tool.parse_args(['--suite', 'digits']).jobs == 1
+    with pytest.raises(SystemExit):
+        tool.parse_args(['--threads', '0'])

@@ -24,6 +24,8 @@ def test_config_builds(path):
         hook_types = [h['type'] for h in cfg.custom_hooks]
         assert 'bimem_mm.BiMemHook' in hook_types
         assert cfg.train_dataloader.dataset.get('with_label') is False
+    if type(model).__name__ == 'DINEClassifier':      # no memories
+        assert model.refiner is None and model.loss_fn is None
     if osp.basename(path).startswith('bimem_plus'):
         assert model.im_weight == model.mix_weight == 1.0
         assert model.adaptive_source['momentum'] == 0.6

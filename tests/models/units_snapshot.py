@@ -152,7 +152,8 @@ def det_snapshot(tmp, config=None, run=_run):
     store = helpers.make_store(osp.join(tmp, 'det_store'), npz)
     init_default_scope('mmdet')
     cfg = Config.fromfile(osp.join(REPO, config or helpers.BIMEM))
-    cfg.model.refiner.min_units_short = 1
+    if cfg.model.refiner is not None:        # DINE has no memories
+        cfg.model.refiner.min_units_short = 1
     _seed()
     model = MODELS.build(cfg.model)
     ds = helpers.scene_dataset(npz, pipeline=[
@@ -176,7 +177,8 @@ def cls_snapshot(tmp, config='configs/cls/digits/bimem_digits.py', run=_run):
     cfg = Config.fromfile(osp.join(REPO, config))
     cfg.train_dataloader.dataset.update(npz_file=npz, crop=None)
     cfg.train_dataloader.dataset.pipeline[0].store = store
-    cfg.model.refiner.update(queue_length=16, min_units_short=1)
+    if cfg.model.refiner is not None:        # DINE has no memories
+        cfg.model.refiner.update(queue_length=16, min_units_short=1)
     init_default_scope('mmpretrain')
     import bimem_mm.cls  # noqa: F401
     import bimem_mm.datasets  # noqa: F401

@@ -71,8 +71,11 @@ def make_store(root, npz, images='x_train', seed=1, mode='topk', k=3,
     return str(root)
 
 
-def tiny_options(npz, store, iters, extra=(), supervised=False):
-    """cfg-options that point a digit-scene config at the tiny files."""
+def tiny_options(npz, store, iters, extra=(), supervised=False,
+                 memories=None):
+    """cfg-options that point a digit-scene config at the tiny files;
+    ``memories`` (default: not ``supervised``) adds small refiner sizes
+    (False for a config without memories, e.g. DINE's)."""
     opts = [f'train_cfg.max_iters={iters}', f'train_cfg.val_interval={iters}',
             f'default_hooks.checkpoint.interval={iters}',
             f'param_scheduler.0.end={iters}',
@@ -93,7 +96,7 @@ def tiny_options(npz, store, iters, extra=(), supervised=False):
              f'({CROP},{CROP})']
     if store is not None:
         opts.append(f'train_dataloader.dataset.pipeline.0.store={store}')
-    if not supervised:
+    if memories if memories is not None else not supervised:
         opts += [f'model.refiner.units_per_group={K_UNITS}',
                  f'model.refiner.queue_length={QUEUE}',
                  'model.refiner.min_units_short=1']
@@ -121,8 +124,9 @@ def build_cfg(config, npz, store, extra=(), supervised=False):
     cfg = Config.fromfile(osp.join(REPO, config))
     parser = argparse.ArgumentParser()
     parser.add_argument('--o', nargs='+', action=DictAction)
-    opts = parser.parse_args(
-        ['--o'] + tiny_options(npz, store, 2, extra, supervised)).o
+    memories = cfg.model.get('refiner') is not None
+    opts = parser.parse_args(['--o'] + tiny_options(
+        npz, store, 2, extra, supervised, memories)).o
     cfg.merge_from_dict(opts)
     init_default_scope(cfg.default_scope)
     import bimem_mm.seg  # noqa: F401

@@ -57,6 +57,7 @@ def test_config_builds(path):
         assert model.dine_cfg['momentum'] == 0.6 and not model.uses_memory
         assert model.dine_cfg['mix_weight'] == model.dine_cfg['im_weight'] \
             == 1.0
+        assert model.refiner is None and model.loss_fn is None
     if name.startswith('bimem'):     # bimem_plus too: the faithful values
         assert model.im_weight == model.mix_weight == 0.0
         assert model.adaptive_source is None

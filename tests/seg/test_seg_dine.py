@@ -124,7 +124,8 @@ def test_dine_from_warmup_trains_resumes_and_feeds_bimem_plus(tmp_path,
     torch.save({'state_dict': MODELS.build(warm_cfg.model).state_dict()},
                warm)
     work = tmp_path / 'dine'
-    opts = tiny_options(npz, store, 2, [f'load_from={warm}'])
+    opts = tiny_options(npz, store, 2, [f'load_from={warm}'],
+                        memories=False)
     out = run_tool('train.py', DINE, '--work-dir', work, '--cfg-options',
                    *opts)
     log = out.stdout + out.stderr
@@ -203,16 +204,40 @@ def test_bimem_plus_from_a_dine_start_restarts_at_the_black_box(
 
 def test_dine_refuses_bimem_options_and_needs_no_refiner(data):
     cfg = build_cfg(DINE, *data).model
+    assert cfg.refiner is None and cfg.loss is None     # the dine config
+    bimem = build_cfg(PLUS, *data).model
     for option, value in (('im_weight', 1.0), ('mix_weight', 0.5),
-                          ('adaptive_source', dict(momentum=0.6))):
+                          ('adaptive_source', dict(momentum=0.6)),
+                          ('refiner', bimem.refiner), ('loss', bimem.loss)):
         with pytest.raises(TypeError, match=option):
             MODELS.build(dict(cfg, **{option: value}))
     torch.manual_seed(0)
-    model = MODELS.build(dict(cfg, refiner=None, dine=dict(num_samples=6)))
-    assert model.refiner is None and not model.uses_memory
+    model = MODELS.build(dict(cfg, dine=dict(num_samples=6)))
+    assert model.refiner is None and model.loss_fn is None
+    assert not model.uses_memory
     ds = DATASETS.build(build_cfg(DINE, *data).train_dataloader.dataset)
     batch = model.data_preprocessor(
         pseudo_collate([ds[i] for i in range(BATCH)]), True)
     assert 'loss_kd' in model.loss(batch['inputs'], batch['data_samples'])
     with pytest.raises(TypeError, match='needs a refiner'):
-        MODELS.build(dict(build_cfg(PLUS, *data).model, refiner=None))
+        MODELS.build(dict(bimem, refiner=None))
+
+
+def test_dine_checkpoints_with_the_unused_refiner_still_load(data):
+    """Until session 4 DINE models built the (never used) refiner of the
+    shared adaptation base, so their checkpoints hold ``refiner.*``
+    buffers: they load strictly into today's DINE model (dropped)."""
+    from mmengine.runner.checkpoint import load_state_dict
+    dine, _ = _model_and_batch(DINE, data)
+    with torch.no_grad():
+        dine.student.decode_head.conv_seg.weight.add_(1.0)
+    plus, _ = _model_and_batch(PLUS, data)
+    old = dict(dine.state_dict(), **{
+        k: v for k, v in plus.state_dict().items()
+        if k.startswith('refiner.')})
+    assert any(k.startswith('refiner.short_term.') for k in old)
+    fresh, _ = _model_and_batch(DINE, data)
+    load_state_dict(fresh, old, strict=True)        # no unknown key left
+    assert torch.equal(fresh.student.decode_head.conv_seg.weight,
+                       dine.student.decode_head.conv_seg.weight)
+    assert not any(k.startswith('refiner.') for k in fresh.state_dict())

@@ -3,5 +3,6 @@
 # from the same warm-up checkpoint and for the same iterations as BiMem.
 _base_ = ['./_base_digits_adapt.py']
 model = dict(type='bimem_mm.DINEClassifier',
+             refiner=None, loss=None,   # no memories, its own loss
              dine=dict(momentum=0.6, im_weight=1.0, mix_weight=1.0,
                        mix_alpha=0.3))

@@ -5,5 +5,6 @@
 #       --cfg-options load_from=WARMUP.pth
 _base_ = ['./_base_adapt_resnet50_officehome.py']
 model = dict(type='bimem_mm.DINEClassifier',
+             refiner=None, loss=None,   # no memories, its own loss
              dine=dict(momentum=0.6, im_weight=1.0, mix_weight=1.0,
                        mix_alpha=0.3))

@@ -10,6 +10,7 @@ max_iters = 10000
 model = dict(
     type='bimem_mm.DINEDetector',
     stage='bimem',
+    refiner=None, loss=None,   # no memories, its own loss
     dine=dict(momentum=0.6, im_weight=1.0))
 optim_wrapper = dict(optimizer=dict(lr=0.005))
 param_scheduler = [dict(type='MultiStepLR', by_epoch=False, begin=0,

@@ -2,8 +2,8 @@
 # wrapped by BiMem (student + EMA teacher) with the official hyperparameters.
 _base_ = [
     '../_base_/models/faster_rcnn_smallconvnet_scenes.py',
-    '../_base_/datasets/digit_scenes.py',
-    '../_base_/schedules/scenes_iters.py',
+    '../_base_/datasets/digit_scenes_det.py',
+    '../_base_/schedules/scenes_det_iters.py',
     '../../_base_/bimem/bimem_official.py',
 ]
 model = dict(

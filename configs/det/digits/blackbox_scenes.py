@@ -4,8 +4,8 @@
 # scenes are used by adaptation (tools/predict_blackbox.py --task det).
 _base_ = [
     '../_base_/models/faster_rcnn_smallconvnet_scenes.py',
-    '../_base_/datasets/digit_scenes.py',
-    '../_base_/schedules/scenes_iters.py',
+    '../_base_/datasets/digit_scenes_det.py',
+    '../_base_/schedules/scenes_det_iters.py',
 ]
 model = dict(_delete_=True, type='bimem_mm.BoxProbsDetector',
              detector={{_base_.model}})

@@ -9,4 +9,5 @@ _base_ = ['./_base_scenes_adapt.py']
 model = dict(
     type='bimem_mm.DINEDetector',
     stage='bimem',
+    refiner=None, loss=None,   # no memories, its own loss
     dine=dict(momentum=0.6, im_weight=1.0))

@@ -2,8 +2,8 @@
 # by BiMem (student + EMA teacher) with the official hyperparameters.
 _base_ = [
     '../../_base_/models/deeplabv2_smallconvnet_scenes.py',
-    '../../_base_/datasets/digit_scenes.py',
-    '../../_base_/schedules/scenes_iters.py',
+    '../../_base_/datasets/digit_scenes_seg.py',
+    '../../_base_/schedules/scenes_seg_iters.py',
     '../../_base_/bimem/bimem_official.py',
 ]
 model = dict(

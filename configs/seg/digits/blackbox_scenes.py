@@ -3,8 +3,8 @@
 # by adaptation (tools/predict_blackbox.py --task seg).
 _base_ = [
     '../../_base_/models/deeplabv2_smallconvnet_scenes.py',
-    '../../_base_/datasets/digit_scenes.py',
-    '../../_base_/schedules/scenes_iters.py',
+    '../../_base_/datasets/digit_scenes_seg.py',
+    '../../_base_/schedules/scenes_seg_iters.py',
 ]
 source_train = dict(type='bimem_mm.DigitSceneSegDataset',
                     npz_file={{_base_.source_npz}}, images='x_train',

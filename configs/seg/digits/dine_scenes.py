@@ -8,4 +8,5 @@ _base_ = ['./_base_scenes_adapt.py']
 model = dict(
     type='bimem_mm.DINESegmentor',
     stage='bimem',
+    refiner=None, loss=None,   # no memories, its own loss
     dine=dict(momentum=0.6, im_weight=1.0, mix_weight=1.0, mix_alpha=0.3))

@@ -1,5 +1,7 @@
-# Iteration-based schedule for the digit-scene benchmarks; the evaluated
-# model is the last iterate (no checkpoint selection on target labels).
+# Iteration-based schedule of the digit-scene detection benchmark
+# (segmentation's: configs/_base_/schedules/scenes_seg_iters.py); the
+# evaluated model is the last iterate (no checkpoint selection on target
+# labels).
 _base_ = ['mmdet::_base_/default_runtime.py']
 max_iters = 1000
 optim_wrapper = dict(

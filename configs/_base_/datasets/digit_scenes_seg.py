@@ -1,6 +1,8 @@
-# Digit scenes (docs/segmentation.md): 2-5 digits of a digit .npz on a
-# 64x64 canvas, labels 0 = background, 1 + digit. Scenes are composed on the
-# fly, deterministically from the file and the seed. The embedded default is
+# Digit scenes for segmentation (docs/segmentation.md; detection's are
+# configs/det/_base_/datasets/digit_scenes_det.py): 2-5 digits of a digit
+# .npz on a 64x64 canvas, labels 0 = background, 1 + digit. Scenes are
+# composed on the fly, deterministically from the file and the seed. The
+# embedded default is
 # `python -m bimem_mm.datasets.digits_data --out data/digits_embedded`.
 custom_imports = dict(imports=['bimem_mm.seg'], allow_failed_imports=False)
 source_npz = 'data/digits_embedded/sklearn_digits.npz'
