@@ -6,8 +6,10 @@ the registered :class:`BiMemDetector` composes it with the BiMem method
 from typing import Dict, Optional
 
 import torch
+import torch.nn.functional as F
 
 from ..core import hard_labels
+from ..core.warmup import soft_targets
 from ..models.bimem_method import BiMemMethod
 from ..models.teacher_student import TeacherStudentAdapter, Units
 from ..registry import MODELS
@@ -25,8 +27,6 @@ from .roi_features import (
 )
 from .roi_loss import roi_loss, rpn_loss, soft_roi_loss
 
-WARMUP_TARGETS = ('hard', 'soft')
-
 
 class DetectorAdapter(TeacherStudentAdapter):
     """Student + EMA teacher around any mmdet two-stage detector; units
@@ -42,11 +42,16 @@ class DetectorAdapter(TeacherStudentAdapter):
             stage, so anchors and RoIs on them are neither object nor
             background. Needs ``ignore_iof_thr`` > 0 in the detector's RPN
             and RCNN assigners (checked).
-        warmup_targets: ``'hard'`` (official: the RoI classification of
-            the warm-up learns argmax p_src with mmdet's cross entropy) or
-            ``'soft'`` (it learns p_src itself: soft cross entropy over the
-            C + 1 logits, background 0, as the DINE baseline's ``loss_kd``;
-            RPN and box regression unchanged).
+        warmup: None (official: mmdet's cross entropy on argmax p_src for
+            the RoI classification) or the options of
+            :class:`bimem_mm.core.WarmupLoss` (``soft``, ``soft_topk``,
+            ``balance``, ``power``, ``max_weight``, ``momentum``): each
+            positive RoI then learns the target ``w_y * ((1 - soft) *
+            onehot(y) + soft * p_src)`` of its pseudo box with soft cross
+            entropy over the C + 1 logits (background 0, the DINE
+            baseline's ``loss_kd``), ``w_y`` the class-balance weight of
+            its label y (1 without ``balance``); RPN, box regression and
+            background RoIs unchanged.
         *args, **kwargs: see :class:`bimem_mm.models.TeacherStudentAdapter`.
     """
 
@@ -55,12 +60,8 @@ class DetectorAdapter(TeacherStudentAdapter):
 
     def __init__(self, *args, pseudo_score_thr: float = 0.5,
                  min_box_size: float = 1.0,
-                 ignore_score_thr: Optional[float] = None,
-                 warmup_targets: str = 'hard', **kwargs):
+                 ignore_score_thr: Optional[float] = None, **kwargs):
         super().__init__(*args, **kwargs)
-        if warmup_targets not in WARMUP_TARGETS:
-            raise ValueError(f'warmup_targets must be one of '
-                             f'{WARMUP_TARGETS}, got {warmup_targets!r}')
         if ignore_score_thr is not None:
             if not ignore_score_thr < pseudo_score_thr:
                 raise ValueError(
@@ -70,7 +71,6 @@ class DetectorAdapter(TeacherStudentAdapter):
         self.pseudo_score_thr = pseudo_score_thr
         self.min_box_size = min_box_size
         self.ignore_score_thr = ignore_score_thr
-        self.warmup_targets = warmup_targets
         self.num_classes = self.num_classes_of(self.student)
 
     def num_classes_of(self, model) -> int:
@@ -96,6 +96,20 @@ class DetectorAdapter(TeacherStudentAdapter):
         attach_instances(data_samples, pseudo, labels, keep, ignored,
                          **fields)
 
+    def warmup_targets(self, labels: torch.Tensor,
+                       probs: torch.Tensor) -> torch.Tensor:
+        """(N,) pseudo labels, (N, C) p_src -> (N, C) RoI targets of the
+        ``warmup`` options (see the class docstring)."""
+        crit = self.warmup_criterion
+        ok = labels != self.ignore_index
+        y = torch.where(ok, labels, torch.zeros_like(labels)).long()
+        target = F.one_hot(y, self.num_classes).float() * (1 - crit.soft)
+        if crit.soft > 0:
+            target = target + crit.soft * soft_targets(probs, crit.soft_topk)
+        if crit.balance is not None:
+            target = target * crit.weights(labels)[y][:, None]
+        return target * ok[:, None]
+
     def units(self, model, inputs, data_samples) -> Units:
         """Pseudo boxes as units: (N, D) RoI features, (N, C) foreground
         logits, (N,) image index."""
@@ -116,17 +130,19 @@ class DetectorAdapter(TeacherStudentAdapter):
 
     def warmup_loss(self, inputs, data_samples) -> Dict[str, torch.Tensor]:
         """Faster R-CNN losses on the pseudo boxes labelled argmax p_src
-        (``warmup_targets='soft'``: RoI classification towards p_src)."""
+        (with ``warmup`` options: RoI classification towards the class-
+        balanced and/or soft targets)."""
         pseudo = self.pseudo(data_samples, inputs.device)
         labels = hard_labels(pseudo.probs, self.warmup_threshold,
                              self.ignore_index)
         keep = labels != self.ignore_index
-        if self.warmup_targets == 'hard':
+        crit = self.warmup_criterion
+        if crit is None:
             self.attach(data_samples, pseudo, labels, keep)
             losses = self.student.loss(inputs, data_samples)
         else:
             self.attach(data_samples, pseudo, labels, keep,
-                        soft_targets=pseudo.probs)
+                        soft_targets=self.warmup_targets(labels, pseudo.probs))
             x = self.student.extract_feat(inputs)
             losses, proposals = rpn_loss(self.student, x, data_samples)
             losses.update(soft_roi_loss(self.student, x, proposals,

@@ -1,5 +1,6 @@
 """DetectorAdapter's warm-up options: ``ignore_score_thr`` (uncertain
-black-box boxes ignored, not background) and ``warmup_targets='soft'``."""
+black-box boxes ignored, not background) and ``warmup=`` (soft and
+class-balanced RoI targets)."""
 import numpy as np
 import pytest
 import torch
@@ -94,8 +95,8 @@ def test_uncertain_boxes_are_ignored_not_background(data):
 
 
 def test_soft_warmup_is_mmdet_with_one_hot_targets(data):
-    def losses(targets, probs_of=None):
-        model, batch = _model_and_batch(data, warmup_targets=targets,
+    def losses(warmup, probs_of=None):
+        model, batch = _model_and_batch(data, warmup=warmup,
                                         pseudo_score_thr=0.0)
         for s in batch['data_samples']:
             p = np.asarray(s.bb_probs)
@@ -105,17 +106,30 @@ def test_soft_warmup_is_mmdet_with_one_hot_targets(data):
         torch.manual_seed(1)
         return model.loss(batch['inputs'], batch['data_samples'])
 
-    hard = losses('hard')
-    soft = losses('soft', 'one_hot')
+    hard = losses(None)
+    soft = losses(dict(soft=1.0), 'one_hot')
     assert set(soft) >= {'loss_cls', 'loss_kd', 'loss_bbox', 'loss_rpn_cls'}
     torch.testing.assert_close(soft['loss_cls'] + soft['loss_kd'],
                                hard['loss_cls'])
     torch.testing.assert_close(soft['loss_bbox'], hard['loss_bbox'])
-    soft_p = losses('soft')           # the black box's own distribution
+    soft_p = losses(dict(soft=1.0))    # the black box's own distribution
     assert float(soft_p['loss_kd'] + soft_p['loss_cls']) > float(
         hard['loss_cls']) + 1e-3
-    with pytest.raises(ValueError, match='warmup_targets'):
-        _model_and_batch(data, warmup_targets='kl')
+
+
+def test_balanced_warmup_targets(data):
+    model, _ = _model_and_batch(data, warmup=dict(balance='batch'))
+    labels = torch.tensor([0, 0, 0, 1, 255])
+    probs = torch.full((5, 10), 0.1)
+    t = model.warmup_targets(labels, probs)
+    # inverse frequency, mean weight 1 over the kept boxes: 3/4 * w0 = 1/2
+    torch.testing.assert_close(t.sum(1), torch.tensor([2 / 3, 2 / 3, 2 / 3,
+                                                       2., 0.]))
+    assert (t.argmax(1)[:4] == labels[:4]).all()
+    soft, _ = _model_and_batch(data, warmup=dict(soft=0.5))
+    t = soft.warmup_targets(labels, probs)
+    torch.testing.assert_close(t[0, 0], torch.tensor(0.55))
+    torch.testing.assert_close(t.sum(1), torch.tensor([1., 1, 1, 1, 0]))
 
 
 def test_twins_of_training_boxes_are_not_ignored(data):
