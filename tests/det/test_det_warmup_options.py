@@ -149,3 +149,27 @@ def test_twins_of_training_boxes_are_not_ignored(data):
     model.loss(batch['inputs'], batch['data_samples'])
     assert len(sample.ignored_instances) == 1      # the 0.3 box, not twin
     assert len(sample.gt_instances) == 2
+
+
+@pytest.mark.slow
+def test_warmup_options_through_train_then_bimem(tmp_path, data):
+    """tools/train.py runs the warm-up with every option, and BiMem loads
+    its checkpoint (the class-frequency buffer is an allowed difference)."""
+    from det_helpers import WARMUP, run_tool, tiny_options
+    npz, store = data
+    opts = tiny_options(npz, store, 2, [
+        'model.ignore_score_thr=0.1', 'model.warmup.balance=running',
+        'model.warmup.soft=0.5', 'model.warmup.power=0.5'])
+    out = run_tool('train.py', WARMUP, '--work-dir', tmp_path / 'warm',
+                   '--cfg-options', *opts)
+    log = out.stdout + out.stderr
+    assert 'loss_kd' in log and 'pascal_voc/mAP' in log
+    sd = torch.load(tmp_path / 'warm' / 'iter_2.pth',
+                    weights_only=True)['state_dict']
+    assert sd['warmup_criterion.class_freq'].sum() == pytest.approx(1.0)
+    opts = tiny_options(npz, store, 1, [
+        f'load_from={tmp_path / "warm" / "iter_2.pth"}',
+        'model.ignore_score_thr=0.1', 'model.refiner.queue_length=16'])
+    out = run_tool('train.py', BIMEM, '--work-dir', tmp_path / 'bimem',
+                   '--cfg-options', *opts)
+    assert 'loss_bimem_rce' in out.stdout + out.stderr
