@@ -56,6 +56,7 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 from bimem_mm.benchmark import paper, plots, report, stages  # noqa: E402
 from bimem_mm.benchmark.cls import ClsRecipe  # noqa: E402
 from bimem_mm.benchmark.det import DetRecipe  # noqa: E402
+from bimem_mm.benchmark.image_pair import PairError, describe  # noqa: E402
 from bimem_mm.benchmark.paper_options import split_options  # noqa: E402
 from bimem_mm.benchmark.seg import SegRecipe  # noqa: E402
 
@@ -78,8 +79,9 @@ def parse_args(argv=None):
                         "suite runs each --benchmark's task)")
     parser.add_argument('--methods', default=None,
                         help='comma-separated (default: all of the task)')
-    parser.add_argument('--seeds', default='0',
-                        help='comma-separated seeds, e.g. 0,1,2')
+    parser.add_argument('--seeds', default=None,
+                        help='comma-separated seeds (default: 0,1,2 in '
+                        '--suite demo, else 0); the table shows mean ± std')
     parser.add_argument('--data-dir', default='../shared/data/digits',
                         help='folder of usps.npz and mnist.npz '
                         '(--suite digits)')
@@ -99,6 +101,17 @@ def parse_args(argv=None):
                         metavar='METHOD:KEY=VAL[,KEY=VAL]',
                         help='extra --cfg-options for one method, e.g. '
                         'bimem:model.refiner.temperature=10')
+    image = parser.add_argument_group(
+        'image pairs (--pair, classification)', 'read from the files by '
+        'default: channels 3 if either file is RGB, side 16 for digit-sized '
+        "files (<= 28x28), else the source's, classes from the source's "
+        'labels (or its "classes" array)')
+    image.add_argument('--channels', type=int, choices=(1, 3), default=None,
+                       help='1 (grey) or 3 (RGB) channels for the models')
+    image.add_argument('--image-size', type=int, default=None,
+                       help='side of the square images the models see')
+    image.add_argument('--num-classes', type=int, default=None,
+                       help='class count (labels 0..C-1)')
     parser.add_argument('--dry-run', action='store_true',
                         help="print every stage's command line (run from "
                         'the checkout) instead of running it; nothing is '
@@ -171,6 +184,11 @@ def parse_args(argv=None):
     if unknown:
         parser.error(f'--tasks: unknown {", ".join(unknown)}; choose from '
                      f'{",".join(RECIPES)}')
+    if args.seeds is None:
+        demo = args.suite == 'demo' or (args.suite is None and not args.pair
+                                        and not args.benchmark
+                                        and not args.list)
+        args.seeds = '0,1,2' if demo else '0'
     try:
         args.seed_list = [int(s) for s in args.seeds.split(',')]
     except ValueError:
@@ -205,6 +223,15 @@ def parse_args(argv=None):
         ('--image-scale', args.image_scale != 1.0),
         ('--no-pretrained', args.no_pretrained))
         if value]
+    args.image_format = dict(channels=args.channels, size=args.image_size,
+                             num_classes=args.num_classes)
+    image_flags = [flag for flag, key in (('--channels', 'channels'),
+                                          ('--image-size', 'size'),
+                                          ('--num-classes', 'num_classes'))
+                   if args.image_format[key] is not None]
+    if args.suite == 'paper' and image_flags:
+        parser.error(f'{", ".join(image_flags)}: only with the digit suites '
+                     'and --pair (the paper configs fix their images)')
     if args.suite != 'paper' and paper_only:
         parser.error(f'{", ".join(paper_only)}: only with --suite paper')
     if args.suite == 'paper' and args.analysis:
@@ -343,6 +370,18 @@ def check_paper(args, seeds):
         raise SystemExit(str(err))
 
 
+def check_pairs(args, units):
+    """Stop with the message before anything runs if a task cannot run a
+    pair (bad files, a class count mismatch, a scene task on photos)."""
+    for task, pair, source, target in dict.fromkeys(u[:4] for u in units):
+        try:
+            fmt = RECIPES[task].check_pair(source, target, args.image_format)
+        except PairError as err:
+            raise SystemExit(f'--pair {pair}: {err}')
+        if task == 'cls' and not args.dry_run:
+            print(f'cls {pair}: {describe(fmt)}', flush=True)
+
+
 def run_unit(args, unit, threads, tagged=False):
     """One task x pair x seed: its recipe and {method: metric}; ``tagged``
     progress lines name the pair and seed (parallel runs)."""
@@ -365,7 +404,8 @@ def run_unit(args, unit, threads, tagged=False):
     print(f'{task} {pair} seed {seed}: {", ".join(methods)} '
           f'({iters} iterations a stage)', flush=True)
     recipe = recipe_cls(source, target, out, seed, iters, args.method_opts,
-                        args.analysis, threads)
+                        args.analysis, threads,
+                        image_format=args.image_format)
     recipe.name = tag
     return recipe, recipe.run(methods)
 
@@ -379,6 +419,8 @@ def main(argv=None):
     if args.suite == 'paper':
         check_paper(args, seeds)
     units = units_of(args, tasks, seeds)
+    if args.suite != 'paper':
+        check_pairs(args, units)
     jobs = max(1, min(args.jobs or 1, len(units)))
     if args.dry_run:
         jobs = 1
@@ -429,8 +471,10 @@ def main(argv=None):
     report.write_atomic(osp.join(args.out, 'results.md'),
                         table + '\n' + report.markdown(rows))
     plots.plot_results(rows, osp.join(args.out, 'results.png'))
-    print(f'\n{table}\nresults: {csv_path}, results.md, results.png '
-          f'({time.time() - start:.0f}s)')
+    timings = report.timings_markdown(args.out)
+    report.write_atomic(osp.join(args.out, 'timings.md'), timings)
+    print(f'\n{table}\nresults: {csv_path}, results.md, results.png, '
+          f'timings.md ({time.time() - start:.0f}s)')
 
 
 if __name__ == '__main__':

@@ -1,7 +1,21 @@
-"""Classification recipe: digit pairs through the configs in configs/cls."""
-from typing import List
+"""Classification recipe: image pairs through the configs in configs/cls.
+
+Digit pairs run as the configs say (grey 16x16, ten classes); any other
+pair of ``.npz`` files (RGB, any size, any class count;
+:mod:`.image_pair`) gets cfg-options that fit the data, the backbone and
+the head to it.
+"""
+from typing import List, Optional
 
 from .digits import DigitRecipe
+from .image_pair import (
+    DIGIT_CLASSES,
+    DIGIT_SIZE,
+    ImageFormat,
+    backbone_stages,
+    read_format,
+)
+from .pipeline_steps import step_options
 
 CONFIGS = {
     'black_box': 'configs/cls/digits/blackbox_digits.py',
@@ -13,7 +27,10 @@ CONFIGS = {
 }
 METHODS = ('black_box', 'warmup', 'dine', 'bimem', 'bimem_no_short',
            'bimem_no_long', 'bimem_plus', 'oracle')
-IMG_SIZE = 16
+IMG_SIZE = DIGIT_SIZE
+# the models trained on the source or with labels; the others are wrapped
+# (model.model) by the adaptation wrapper
+PLAIN_MODELS = ('black_box', 'oracle')
 # opt-in analysis: the training set carries its labels under another key,
 # used only for logging pseudo-label accuracy (never in a loss)
 ANALYSIS = ['train_dataloader.dataset.with_label=True',
@@ -23,14 +40,41 @@ ANALYSIS = ['train_dataloader.dataset.with_label=True',
             'model.analysis_key=analysis_label']
 
 
-def digits_dataset(prefix: str, npz: str, crop) -> List[str]:
+def digits_dataset(prefix: str, npz: str, crop, size: int = IMG_SIZE,
+                   channels: int = 1,
+                   num_classes: int = DIGIT_CLASSES) -> List[str]:
     """cfg-options pointing a ``DigitsNpzDataset`` config at a file."""
-    return [f'{prefix}.npz_file={npz}', f'{prefix}.crop={crop}',
-            f'{prefix}.size={IMG_SIZE}']
+    opts = [f'{prefix}.npz_file={npz}', f'{prefix}.crop={crop}',
+            f'{prefix}.size={size}']
+    if channels == 3:
+        opts.append(f'{prefix}.rgb=True')
+    if num_classes != DIGIT_CLASSES:
+        opts.append(f'{prefix}.num_classes={num_classes}')
+    return opts
+
+
+def model_options(prefix: str, fmt: ImageFormat) -> List[str]:
+    """cfg-options fitting the digit model (SmallConvNet, linear head) at
+    ``prefix`` (``model.`` or ``model.model.``) to ``fmt``; none for the
+    digit format."""
+    opts = []
+    if fmt.channels != 1:
+        mean = repr([127.5] * fmt.channels).replace(' ', '')
+        opts += [f'{prefix}backbone.in_channels={fmt.channels}',
+                 f'{prefix}data_preprocessor.mean={mean}',
+                 f'{prefix}data_preprocessor.std={mean}']
+    if fmt.size != DIGIT_SIZE:
+        channels, downsample = backbone_stages(fmt.size)
+        opts += [f'{prefix}backbone.channels={channels}'.replace(' ', ''),
+                 f'{prefix}backbone.downsample={downsample}'.replace(' ', '')]
+    if fmt.num_classes != DIGIT_CLASSES:
+        opts += [f'{prefix}head.num_classes={fmt.num_classes}',
+                 f'{prefix}data_preprocessor.num_classes={fmt.num_classes}']
+    return opts
 
 
 class ClsRecipe(DigitRecipe):
-    """Digit classification: black box -> store -> warm-up -> methods."""
+    """Image classification: black box -> store -> warm-up -> methods."""
     task = 'cls'
     configs = CONFIGS
     methods = METHODS
@@ -38,5 +82,43 @@ class ClsRecipe(DigitRecipe):
     analysis_methods = ('warmup', 'bimem', 'bimem_plus')
     analysis_options = ANALYSIS
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.format.digits:      # MNIST's framing is for digits
+            self.src_crop = self.tgt_crop = None
+        # the black box's model config, for its predictions
+        self.predict_args = list(self.predict_args) + (
+            ['--model-cfg-options'] + model_options('model.', self.format)
+            if self.model_changed() else [])
+
+    @classmethod
+    def check_pair(cls, source: str, target: str,
+                   image_format: Optional[dict] = None) -> ImageFormat:
+        return read_format(source, target, **(image_format or {}))
+
+    def model_changed(self) -> bool:
+        fmt = self.format
+        return (fmt.channels, fmt.size, fmt.num_classes) != (
+            1, DIGIT_SIZE, DIGIT_CLASSES)
+
     def dataset(self, prefix: str, npz: str, crop) -> List[str]:
-        return digits_dataset(prefix, npz, crop)
+        fmt = self.format
+        return digits_dataset(prefix, npz, crop, fmt.size, fmt.channels,
+                              fmt.num_classes)
+
+    def format_options(self, method: str) -> List[str]:
+        """The model, the stored predictions' class count and the random
+        crop fitted to a non-digit pair (none for digits)."""
+        if not self.model_changed():
+            return []
+        base = self.variants.get(method, (method, ))[0]
+        prefix = 'model.' if base in PLAIN_MODELS else 'model.model.'
+        config = self.config(method)
+        opts = model_options(prefix, self.format)
+        opts += step_options(config, 'train_dataloader', 'RandomCrop',
+                             crop_size=self.format.size)
+        if base not in PLAIN_MODELS:
+            opts += step_options(config, 'train_dataloader',
+                                 'LoadBlackBoxPrediction',
+                                 num_classes=self.format.num_classes)
+        return opts

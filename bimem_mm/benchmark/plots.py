@@ -9,7 +9,7 @@ import os.path as osp
 import tempfile
 from typing import Dict, List, Optional
 
-from .report import method_key, summarise
+from .report import method_key, seed_text, summarise
 
 
 def _pyplot():
@@ -31,7 +31,7 @@ def _save(fig, path: str) -> None:
 
 def plot_results(rows: List[Dict], path: str) -> None:
     """One panel per (task, pair): a bar per method, mean over seeds with
-    the spread (std) as an error bar."""
+    the spread (std) as an error bar and each seed's value as a dot."""
     plt = _pyplot()
     summary = summarise(rows)
     panels = sorted({(s['task'], s['pair']) for s in summary})
@@ -49,15 +49,18 @@ def plot_results(rows: List[Dict], path: str) -> None:
         bars = ax.bar(range(len(items)), [s['mean'] for s in items],
                       yerr=[s['std'] for s in items], color=colors,
                       capsize=3)
+        for i, s in enumerate(items):
+            if s['n'] > 1:
+                ax.scatter([i] * s['n'], s['values'], s=9, color='black',
+                           zorder=3)
         for bar, s in zip(bars, items):
             ax.annotate(f"{s['mean']:.1f}", (bar.get_x() + bar.get_width()
                                              / 2, bar.get_height()),
                         ha='center', va='bottom', fontsize=7)
         ax.set_xticks(range(len(items)), names, rotation=45, ha='right',
                       fontsize=8)
-        seeds = max(s['n'] for s in items)
-        ax.set_title(f'{task}: {pair} ({seeds} seed{"s" * (seeds > 1)})',
-                     fontsize=9)
+        seeds = sorted({k for s in items for k in s['seeds']})
+        ax.set_title(f'{task}: {pair} ({seed_text(seeds)})', fontsize=9)
         ax.set_ylabel(f"{items[0]['metric']} (%)")
         ax.set_ylim(0, 105)
     _save(fig, path)

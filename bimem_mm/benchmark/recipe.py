@@ -78,6 +78,11 @@ class Recipe:
         reading ``self.store``)."""
         raise NotImplementedError
 
+    def format_options(self, method: str) -> List[str]:
+        """cfg-options fitting ``method``'s config to the pair's images
+        (channels, size, classes); none by default."""
+        return []
+
     # --- cfg-options ----------------------------------------------------
     @staticmethod
     def scheduler_options(n: int) -> List[str]:
@@ -97,8 +102,8 @@ class Recipe:
         role = {'black_box': 'source', 'oracle': 'oracle'}.get(
             base, 'target_store')
         opts = ([f'randomness.seed={self.seed}'] + self.data_options('eval')
-                + self.data_options(role) + list(extra)
-                + list(self.method_options.get(method, [])))
+                + self.data_options(role) + self.format_options(method)
+                + list(extra) + list(self.method_options.get(method, [])))
         if self.analysis and base in self.analysis_methods:
             opts += self.analysis_options
         return opts

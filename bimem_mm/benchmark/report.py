@@ -1,5 +1,6 @@
 """results.csv and the summary table (mean and spread over seeds)."""
 import csv
+import glob
 import io
 import os
 import os.path as osp
@@ -53,14 +54,22 @@ def summarise(rows: List[Dict]) -> List[Dict]:
     groups = OrderedDict()
     for r in rows:
         groups.setdefault((r['task'], r['pair'], r['method'], r['metric']),
-                          []).append(float(r['value']))
+                          []).append((int(r['seed']), float(r['value'])))
     out = []
-    for (task, pair, method, metric), values in groups.items():
+    for (task, pair, method, metric), items in groups.items():
+        items.sort()
+        values = [v for _, v in items]
         std = statistics.stdev(values) if len(values) > 1 else 0.0
         out.append(dict(task=task, pair=pair, method=method, metric=metric,
                         mean=statistics.fmean(values), std=std,
-                        n=len(values)))
+                        n=len(values), seeds=[s for s, _ in items],
+                        values=values))
     return out
+
+
+def seed_text(seeds) -> str:
+    """'seed 0' or 'seeds 0,1,2'."""
+    return f"seed{'s' * (len(seeds) > 1)} {','.join(map(str, seeds))}"
 
 
 def markdown(rows: List[Dict]) -> str:
@@ -82,7 +91,8 @@ def method_key(method: str):
 
 def pivot_markdown(rows: List[Dict]) -> str:
     """One table per task: a row per method, a column per pair, cells
-    ``mean`` or ``mean +- std`` over the seeds."""
+    ``mean ± std`` over the seeds the title names (``mean`` for one
+    seed); a cell over fewer seeds says which."""
     summary = summarise(rows)
     out = []
     tasks = sorted({s['task'] for s in summary}, key=lambda t: (
@@ -91,9 +101,10 @@ def pivot_markdown(rows: List[Dict]) -> str:
         items = [s for s in summary if s['task'] == task]
         pairs = list(OrderedDict.fromkeys(s['pair'] for s in items))
         cells = {(s['method'], s['pair']): s for s in items}
-        seeds = max(s['n'] for s in items)
+        seeds = sorted({k for s in items for k in s['seeds']})
+        spread = 'mean ± std over ' if len(seeds) > 1 else ''
         out.append(f"**{task}** ({items[0]['metric']}, %, last iterate, "
-                   f"{seeds} seed{'s' * (seeds > 1)})\n")
+                   f"{spread}{seed_text(seeds)})\n")
         out.append('| method | ' + ' | '.join(pairs) + ' |')
         out.append('| --- |' + ' ---: |' * len(pairs))
         for method in sorted({s['method'] for s in items}, key=method_key):
@@ -101,7 +112,32 @@ def pivot_markdown(rows: List[Dict]) -> str:
             for pair in pairs:
                 s = cells.get((method, pair))
                 row.append('' if s is None else f"{s['mean']:.2f}" + (
-                    f" ± {s['std']:.2f}" if s['n'] > 1 else ''))
+                    f" ± {s['std']:.2f}" if len(seeds) > 1 else '') + (
+                    f" ({seed_text(s['seeds'])})"
+                    if s['seeds'] != seeds else ''))
             out.append(f'| {method} | ' + ' | '.join(row) + ' |')
         out.append('')
     return '\n'.join(out)
+
+
+def timings_markdown(out: str) -> str:
+    """Wall and CPU time of the stages a benchmark ran, per task, pair and
+    seed, from the ``timings.csv`` beside each run's logs
+    (``OUT/<task>/<pair>/seed<k>/logs``; the latest run of each stage)."""
+    from .stages import TIMINGS, read_times
+    lines = ['| task | pair | seed | stages | wall (s) | CPU (s) |',
+             '| --- | --- | ---: | ---: | ---: | ---: |']
+    total = [0.0, 0.0]
+    paths = sorted(glob.glob(osp.join(out, '*', '*', 'seed*', 'logs',
+                                      TIMINGS)))
+    for path in paths:
+        run = osp.dirname(osp.dirname(path))
+        task = osp.basename(osp.dirname(osp.dirname(run)))
+        pair = osp.basename(osp.dirname(run))
+        times = read_times(path).values()
+        wall, cpu = (sum(t[i] for t in times) for i in (1, 2))
+        total = [total[0] + wall, total[1] + cpu]
+        lines.append(f'| {task} | {pair} | {osp.basename(run)[4:]} | '
+                     f'{len(times)} | {wall:.0f} | {cpu:.0f} |')
+    lines.append(f'| all | | | | {total[0]:.0f} | {total[1]:.0f} |')
+    return '\n'.join(lines) + '\n'

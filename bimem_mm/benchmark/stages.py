@@ -183,6 +183,9 @@ def run_tool(tool: str, args: List[str], log: str, done: Optional[str],
     same command (:func:`is_done`), showing its progress as ``label``;
     ``env`` adds environment variables. A stale ``done`` is redone.
 
+    Its wall and CPU seconds go to ``timings.csv`` beside ``log``
+    (:func:`record_time`).
+
     Returns:
         seconds spent (0 when skipped).
     """
@@ -209,15 +212,13 @@ def run_tool(tool: str, args: List[str], log: str, done: Optional[str],
                                 cwd=REPO, env=dict(os.environ,
                                                    PYTHONPATH=REPO,
                                                    **(env or {})))
-        while proc.poll() is None:
-            _show(f'    {label:<44s} {log_progress(log):>10s} '
-                  f'{time.time() - start:5.0f}s', final=False)
-            try:                  # redraw every second, return at once
-                proc.wait(timeout=1.0)
-            except subprocess.TimeoutExpired:
-                pass
+        cpu = _wait(proc, lambda: _show(
+            f'    {label:<44s} {log_progress(log):>10s} '
+            f'{time.time() - start:5.0f}s', final=False))
+    wall = time.time() - start
     _show(f'    {label:<44s} {"done" if proc.returncode == 0 else "FAILED":>10s}'
-          f' {time.time() - start:5.0f}s', final=True)
+          f' {wall:5.0f}s', final=True)
+    record_time(log, label, wall, cpu)
     if proc.returncode != 0:
         with open(log) as f:
             tail = ''.join(f.readlines()[-15:])
@@ -227,7 +228,51 @@ def run_tool(tool: str, args: List[str], log: str, done: Optional[str],
         raise StageError(f'{tool} finished but wrote no {done}; log: {log}')
     if done is not None:
         _write_record(done, cmd)
-    return time.time() - start
+    return wall
+
+
+def _wait(proc: subprocess.Popen, redraw) -> float:
+    """Wait for ``proc`` (calling ``redraw`` about every second); returns
+    its CPU seconds (user + system, its waited-for children included)."""
+    last = 0.0
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            return usage.ru_utime + usage.ru_stime
+        if time.time() - last >= 1.0:
+            redraw()
+            last = time.time()
+        time.sleep(0.1)
+
+
+TIMINGS = 'timings.csv'       # per stage, beside the stage logs
+
+
+def record_time(log: str, label: str, wall: float, cpu: float) -> None:
+    """Keep the wall and CPU seconds of the stage that wrote ``log`` in
+    ``timings.csv`` beside it (one row per log, the latest run)."""
+    path = osp.join(osp.dirname(log), TIMINGS)
+    rows = read_times(path)
+    rows[osp.basename(log)] = (label, wall, cpu)
+    lines = ['log,stage,wall_s,cpu_s'] + [
+        f'{name},{stage.replace(",", " ")},{w:.1f},{c:.1f}'
+        for name, (stage, w, c) in sorted(rows.items())]
+    tmp = f'{path}.tmp{os.getpid()}.{id(rows)}'
+    with open(tmp, 'w') as f:
+        f.write('\n'.join(lines) + '\n')
+    os.replace(tmp, path)
+
+
+def read_times(path: str) -> Dict[str, tuple]:
+    """{log name: (stage label, wall s, CPU s)} of a ``timings.csv``."""
+    rows = {}
+    if osp.isfile(path):
+        with open(path) as f:
+            for line in f.read().splitlines()[1:]:
+                name, stage, wall, cpu = line.split(',')
+                rows[name] = (stage, float(wall), float(cpu))
+    return rows
 
 
 def train(config: str, work_dir: str, options: List[str], log: str,

@@ -12,21 +12,13 @@ import os.path as osp
 import re
 from typing import Callable
 
+from ..utils.processes import pid_running
+
 _TMP = re.compile(r'\.(?P<name>.+)\.(?P<pid>\d+)\.tmp')
 
 
 class AtomicWriteError(OSError):
     """Writing a file failed (disk full, read-only folder...)."""
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def temp_name(path: str, pid: int = None) -> str:
@@ -43,7 +35,7 @@ def remove_stale_temps(path: str) -> list:
     removed = []
     for tmp in glob.glob(osp.join(glob.escape(folder), '.*.tmp')):
         m = _TMP.fullmatch(osp.basename(tmp))
-        if m and not _alive(int(m['pid'])):
+        if m and not pid_running(int(m['pid'])):
             try:
                 os.remove(tmp)
                 removed.append(tmp)

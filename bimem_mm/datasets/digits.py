@@ -31,6 +31,8 @@ class DigitsNpzDataset(BaseDataset):
             applied before resizing (20 for MNIST's 28x28 framing).
         with_label (bool): attach labels. rgb (bool): 3-channel output.
         label_key (str): key of the label in each item.
+        num_classes (int, optional): C classes named '0'..'C-1' (default:
+            the ten digits), e.g. 31 for an Office-31-like pair.
         **kwargs: passed to ``BaseDataset`` (``pipeline``, ``lazy_init``,
             ``serialize_data``, ``test_mode``, ``metainfo``, ``indices``...).
     """
@@ -39,7 +41,7 @@ class DigitsNpzDataset(BaseDataset):
 
     def __init__(self, npz_file, images='x_train', labels='y_train', size=16,
                  crop=None, with_label=True, rgb=False, label_key='gt_label',
-                 **kwargs):
+                 num_classes=None, **kwargs):
         data_root = kwargs.pop('data_root', '') or ''
         npz_file = os.fspath(npz_file)
         if data_root and not osp.isabs(npz_file):
@@ -54,6 +56,13 @@ class DigitsNpzDataset(BaseDataset):
         self.label_key = label_key
         if self.size <= 0:
             raise ValueError(f'size must be positive, got {size}')
+        if num_classes is not None:
+            if int(num_classes) < 1:
+                raise ValueError(f'{self.npz_file}: num_classes must be '
+                                 f'positive, got {num_classes}')
+            kwargs['metainfo'] = dict(
+                kwargs.get('metainfo') or {},
+                classes=tuple(str(i) for i in range(int(num_classes))))
         super().__init__(data_root=data_root, **kwargs)
 
     def _check_labels(self, y):

@@ -8,19 +8,10 @@ because another host may own it on a shared file system.
 import os
 import socket
 
+from ..utils.processes import pid_running
 from .errors import PredictionStoreError
 
 LOCK_NAME = '.lock'
-
-
-def _pid_running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True   # exists, owned by another user
-    return True
 
 
 def _owner(path: str):
@@ -46,7 +37,7 @@ def acquire(root: str) -> str:
     except FileExistsError:
         pid, host = _owner(path)
         here = socket.gethostname()
-        if pid is not None and host == here and not _pid_running(pid):
+        if pid is not None and host == here and not pid_running(pid):
             raise PredictionStoreError(
                 f'{path}: stale lock of process {pid} on {host}, which is not '
                 'running (killed?); the store is incomplete. If no other '

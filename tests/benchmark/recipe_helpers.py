@@ -7,7 +7,7 @@ def make_pair(tmp_path):
     """(source npz, target npz, out folder) under ``tmp_path``."""
     def npz(name, side):
         path = tmp_path / name
-        np.savez(path, x_train=np.zeros((4, side, side), np.uint8),
-                 y_train=np.zeros(4, np.int64))
+        x, y = np.zeros((4, side, side), np.uint8), np.arange(4) * 3
+        np.savez(path, x_train=x, y_train=y, x_test=x, y_test=y)
         return str(path)
     return npz('src.npz', 16), npz('tgt.npz', 28), str(tmp_path / 'out')

@@ -68,6 +68,10 @@ def test_benchmark_writes_table_csv_and_plots(tmp_path):
     run = out / 'cls' / 'src2tgt' / 'seed0'
     assert (run / 'memory_bimem.png').read_bytes()[:4] == b'\x89PNG'
     assert not (run / 'memory_warmup.png').exists()
+    # every stage's wall and CPU seconds, summed per run in timings.md
+    assert len((run / 'logs' / 'timings.csv').read_text().splitlines()) \
+        == 1 + 8
+    assert '| cls | src2tgt | 1 | 8 |' in (out / 'timings.md').read_text()
     # progress lines, naming pair and seed as the runs go in parallel
     assert 'cls src->tgt s1 train bimem' in proc.stdout
     # a rerun finds every stage done by the same command: nothing is

@@ -63,6 +63,12 @@ def test_report_upserts_and_summarises(tmp_path):
     pivot = report.pivot_markdown(more)
     assert pivot.index('**cls**') < pivot.index('**seg**')
     assert '| bimem | 53.00 ± 1.41 |' in pivot
+    assert '(top1, %, last iterate, mean ± std over seeds 0,1)' in pivot
+    assert '(mIoU, %, last iterate, seed 0)' in pivot
+    # a cell over fewer seeds than its table says which
+    short = back + [dict(task='cls', pair='a->b', method='dine',
+                         metric='top1', value=40, seed=1, config='d.py')]
+    assert '| dine | 40.00 ± 0.00 (seed 1) |' in report.pivot_markdown(short)
     seg = pivot[pivot.index('**seg**'):]
     assert seg.index('| black_box | 10.00 |') < seg.index('| oracle |')
 
@@ -120,5 +126,11 @@ def test_stage_threads_do_not_follow_the_machine(pair, monkeypatch):
     assert (args.threads, args.jobs) == (1, 8)
     assert tool.parse_args(['--suite', 'demo', '--threads', '2']).jobs == 4
     assert tool.parse_args(['--suite', 'digits']).jobs == 1
+    # the demo reports mean ± std over 3 seeds; other suites one seed
+    assert args.seed_list == [0, 1, 2]
+    assert tool.parse_args([]).seed_list == [0, 1, 2]
+    assert tool.parse_args(['--suite', 'digits']).seed_list == [0]
+    assert tool.parse_args(['--suite', 'demo', '--seeds', '4']).seed_list \
+        == [4]
     with pytest.raises(SystemExit):
         tool.parse_args(['--threads', '0'])

@@ -1,11 +1,15 @@
 """Tiny digit files, det stores and tool runs for the det tests."""
 import os.path as osp
-import subprocess
 import sys
 
 import numpy as np
 
 from bimem_mm.store import PredictionWriter
+
+# the helpers shared with the other task folder (tests/tiny_digits.py)
+sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
+import tiny_digits  # noqa: E402
+from tiny_digits import run_tool  # noqa: E402,F401  (re-exported)
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 N_SCENES, PER_SCENE, BATCH = 12, 3, 4
@@ -20,15 +24,8 @@ META = ('img_id', 'img_path', 'ori_shape', 'img_shape', 'scale_factor',
 
 def make_npz(path, n=40, side=16, seed=0):
     """(n, side, side) 'digits': a bright block of random size each."""
-    rng = np.random.default_rng(seed)
-    x = np.zeros((n, side, side), np.uint8)
-    for i in range(n):
-        h, w = rng.integers(6, side - 2, 2)
-        top, left = rng.integers(0, side - h), rng.integers(0, side - w)
-        x[i, top:top + h, left:left + w] = rng.integers(128, 256)
-    y = np.arange(n, dtype=np.int64) % 10
-    np.savez(path, x_train=x, y_train=y, x_test=x[:20], y_test=y[:20])
-    return str(path)
+    return tiny_digits.make_npz(path, n, side, seed, min_side=6,
+                                min_value=128, n_test=20)
 
 
 def scene_dataset(npz, **kwargs):
@@ -36,6 +33,42 @@ def scene_dataset(npz, **kwargs):
     args = dict(num_scenes=N_SCENES, per_scene=(PER_SCENE, PER_SCENE),
                 with_label=True, lazy_init=False)
     return DigitScenesDataset(npz, **dict(args, **kwargs))
+
+
+def labelled_batch(wrapper, npz, store, n=4):
+    """A preprocessed batch of ``n`` scenes with the black box's boxes
+    (``store``) and the labelled boxes, for ``wrapper``."""
+    from mmengine.dataset import pseudo_collate
+    ds = scene_dataset(npz, pipeline=[
+        dict(type='bimem_mm.LoadBlackBoxBoxes', store=store),
+        dict(type='LoadAnnotations', with_bbox=True),
+        dict(type='Resize', scale=(64, 64), keep_ratio=True),
+        dict(type='PackDetInputs', meta_keys=META)])
+    return wrapper.data_preprocessor(
+        pseudo_collate([ds[i] for i in range(n)]), True)
+
+
+def roi_losses_and_mmdets(det, batch, alpha=1.0, beta=0.0):
+    """(our ``roi_loss`` with ``BiMemLoss(alpha, beta)``, mmdet's
+    ``roi_head.loss``) of ``det`` on ``batch``'s labelled boxes taken as
+    pseudo boxes (``labels_long`` = labels), with the same RoI sampling."""
+    import copy
+
+    import torch
+
+    from bimem_mm.det.roi_loss import roi_loss, rpn_loss
+    from bimem_mm.models import BiMemLoss
+    samples = batch['data_samples']
+    for s in samples:
+        s.gt_instances.labels_long = s.gt_instances.labels.clone()
+    x = det.extract_feat(batch['inputs'])
+    _, proposals = rpn_loss(det, x, samples)
+    torch.manual_seed(1)
+    ours = roi_loss(det, x, copy.deepcopy(proposals), samples,
+                    BiMemLoss(alpha=alpha, beta=beta))
+    torch.manual_seed(1)
+    ref = det.roi_head.loss(x, copy.deepcopy(proposals), samples)
+    return ours, ref
 
 
 def make_store(root, npz, mode='topk', k=3, score=0.9, seed=0):
@@ -75,19 +108,6 @@ def tiny_options(npz, store, iters, extra=()):
             opts.append(f'{loader}_dataloader.dataset.pipeline.0.store='
                         f'{store}')
     return opts + list(extra)
-
-
-def run_tool(tool, *args, check=True):
-    """Run tools/<tool> in a subprocess (one thread); returns the result."""
-    env = dict(__import__('os').environ, OMP_NUM_THREADS='1',
-               PYTHONWARNINGS='ignore')
-    proc = subprocess.run([sys.executable, osp.join(REPO, 'tools', tool)]
-                          + [str(a) for a in args], capture_output=True,
-                          text=True, cwd=REPO, env=env)
-    if check and proc.returncode != 0:
-        raise AssertionError(f'{tool} failed:\n{proc.stdout[-3000:]}\n'
-                             f'{proc.stderr[-3000:]}')
-    return proc
 
 
 

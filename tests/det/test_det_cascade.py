@@ -1,15 +1,10 @@
 """A cascade RoI head: units from a named stage, losses at every stage."""
-import copy
-
 import pytest
 import torch
-from det_helpers import META, REPO, scene_dataset, tiny_data
+from det_helpers import REPO, labelled_batch, roi_losses_and_mmdets, tiny_data
 from mmengine.config import Config
-from mmengine.dataset import pseudo_collate
 from mmengine.registry import init_default_scope
 
-from bimem_mm.det.roi_loss import roi_loss, rpn_loss
-from bimem_mm.models import BiMemLoss
 from bimem_mm.registry import MODELS
 
 CASCADE = 'configs/det/digits/bimem_cascade_rcnn_scenes.py'
@@ -22,14 +17,7 @@ def wrapper_and_batch(tmp_path_factory):
     cfg = Config.fromfile(f'{REPO}/{CASCADE}')
     torch.manual_seed(0)
     wrapper = MODELS.build(cfg.model)
-    ds = scene_dataset(npz, pipeline=[
-        dict(type='bimem_mm.LoadBlackBoxBoxes', store=store),
-        dict(type='LoadAnnotations', with_bbox=True),
-        dict(type='Resize', scale=(64, 64), keep_ratio=True),
-        dict(type='PackDetInputs', meta_keys=META)])
-    batch = wrapper.data_preprocessor(
-        pseudo_collate([ds[i] for i in range(4)]), True)
-    return wrapper, batch
+    return wrapper, labelled_batch(wrapper, npz, store)
 
 
 def test_units_come_from_the_named_stage(wrapper_and_batch):
@@ -59,23 +47,12 @@ def test_units_come_from_the_named_stage(wrapper_and_batch):
 def test_cascade_roi_loss_reduces_to_mmdet_with_alpha1_beta0(
         wrapper_and_batch):
     wrapper, batch = wrapper_and_batch
-    det = wrapper.student
-    samples = batch['data_samples']
-    for s in samples:    # the labelled boxes as pseudo boxes
-        s.gt_instances.labels_long = s.gt_instances.labels.clone()
-    x = det.extract_feat(batch['inputs'])
-    _, proposals = rpn_loss(det, x, samples)
-    torch.manual_seed(1)
-    ours = roi_loss(det, x, copy.deepcopy(proposals), samples,
-                    BiMemLoss(alpha=1.0, beta=0.0))
-    torch.manual_seed(1)
-    ref = det.roi_head.loss(x, copy.deepcopy(proposals), samples)
+    ours, ref = roi_losses_and_mmdets(wrapper.student, batch)
     for stage in range(3):
         total = sum(ours[f's{stage}.{k}'] for k in (
             'loss_cls', 'loss_bimem_ce', 'loss_bimem_rce'))
         torch.testing.assert_close(total, ref[f's{stage}.loss_cls'])
         torch.testing.assert_close(ours[f's{stage}.loss_bbox'],
                                    ref[f's{stage}.loss_bbox'])
-    rce = roi_loss(det, x, copy.deepcopy(proposals), samples,
-                   BiMemLoss(alpha=0.1, beta=1.0))
+    rce, _ = roi_losses_and_mmdets(wrapper.student, batch, 0.1, 1.0)
     assert all(rce[f's{i}.loss_bimem_rce'] > 0 for i in range(3))

@@ -3,14 +3,20 @@ import copy
 
 import pytest
 import torch
-from det_helpers import META, WARMUP, scene_dataset, tiny_data
+from det_helpers import (
+    META,
+    WARMUP,
+    labelled_batch,
+    roi_losses_and_mmdets,
+    scene_dataset,
+    tiny_data,
+)
 from mmengine.config import Config
 from mmengine.dataset import pseudo_collate
 from mmengine.registry import init_default_scope
 
 from bimem_mm.det.roi_features import roi_box_features
-from bimem_mm.det.roi_loss import roi_loss, rpn_loss, soft_roi_loss
-from bimem_mm.models import BiMemLoss
+from bimem_mm.det.roi_loss import rpn_loss, soft_roi_loss
 from bimem_mm.registry import MODELS
 
 
@@ -29,14 +35,7 @@ def wrapper():
 
 @pytest.fixture
 def batch(data, wrapper):
-    tiny_npz, tiny_store = data
-    ds = scene_dataset(tiny_npz, pipeline=[
-        dict(type='bimem_mm.LoadBlackBoxBoxes', store=tiny_store),
-        dict(type='LoadAnnotations', with_bbox=True),
-        dict(type='Resize', scale=(64, 64), keep_ratio=True),
-        dict(type='PackDetInputs', meta_keys=META)])
-    return wrapper.data_preprocessor(
-        pseudo_collate([ds[i] for i in range(4)]), True)
+    return labelled_batch(wrapper, *data)
 
 
 def test_roi_features_shapes(wrapper, batch):
@@ -62,23 +61,13 @@ def test_roi_features_shapes(wrapper, batch):
 
 
 def test_roi_loss_reduces_to_mmdet_with_alpha1_beta0(wrapper, batch):
-    det = wrapper.student
-    samples = batch['data_samples']
-    for s in samples:    # the labelled boxes as pseudo boxes
-        s.gt_instances.labels_long = s.gt_instances.labels.clone()
-    x = det.extract_feat(batch['inputs'])
-    _, proposals = rpn_loss(det, x, samples)
-    torch.manual_seed(1)
-    ours = roi_loss(det, x, copy.deepcopy(proposals), samples,
-                    BiMemLoss(alpha=1.0, beta=0.0))
-    torch.manual_seed(1)
-    ref = det.roi_head.loss(x, copy.deepcopy(proposals), samples)
+    ours, ref = roi_losses_and_mmdets(wrapper.student, batch)
     total = ours['loss_cls'] + ours['loss_bimem_ce'] + ours['loss_bimem_rce']
     torch.testing.assert_close(total, ref['loss_cls'])
     torch.testing.assert_close(ours['loss_bbox'], ref['loss_bbox'])
     assert ours['loss_bimem_rce'] == 0
-    rce = roi_loss(det, x, copy.deepcopy(proposals), samples,
-                   BiMemLoss(alpha=0.1, beta=1.0))['loss_bimem_rce']
+    rce = roi_losses_and_mmdets(wrapper.student, batch, 0.1,
+                                1.0)[0]['loss_bimem_rce']
     assert rce > 0 and rce.requires_grad
 
 

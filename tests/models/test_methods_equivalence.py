@@ -11,18 +11,14 @@ import pytest
 
 HERE = osp.dirname(osp.abspath(__file__))
 spec = importlib.util.spec_from_file_location(
-    '_units_equivalence', osp.join(HERE, 'test_units_equivalence.py'))
-_equivalence = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(_equivalence)
+    '_methods_snapshot', osp.join(HERE, 'units_snapshot.py'))
+SNAPSHOT = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(SNAPSHOT)
 
 
 @pytest.fixture(scope='module')
 def snapshot():
-    spec = importlib.util.spec_from_file_location(
-        '_methods_snapshot', osp.join(HERE, 'units_snapshot.py'))
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod.methods_snapshot()
+    return SNAPSHOT.methods_snapshot()
 
 
 @pytest.mark.parametrize('name', ['seg_dine', 'det_dine', 'cls_dine',
@@ -31,4 +27,4 @@ def test_same_numbers_as_before_the_method_refactor(snapshot, name):
     with open(osp.join(HERE, 'methods_snapshot.json')) as f:
         ref = json.load(f)[name]
     assert ref['step2']['loss'] > 0                  # steps ran
-    _equivalence._compare(snapshot[name], ref, name)
+    SNAPSHOT.compare(snapshot[name], ref, name)

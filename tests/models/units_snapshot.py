@@ -13,6 +13,7 @@ tests/models/test_methods_equivalence.py).
 """
 import importlib.util
 import json
+import math
 import os
 import os.path as osp
 import random
@@ -47,6 +48,21 @@ def _checksum(t: torch.Tensor) -> list:
             *[float(v) for v in t[:16]]]
 
 
+def compare(new, ref, where):
+    """Assert that the summary ``new`` equals ``ref`` (rtol 1e-5)."""
+    if isinstance(ref, dict):
+        assert set(new) == set(ref), f'{where}: keys {set(new) ^ set(ref)}'
+        for key in ref:
+            compare(new[key], ref[key], f'{where}.{key}')
+    elif isinstance(ref, list):
+        assert len(new) == len(ref), where
+        for i, (a, b) in enumerate(zip(new, ref)):
+            compare(a, b, f'{where}[{i}]')
+    else:
+        assert math.isclose(new, ref, rel_tol=1e-5, abs_tol=1e-6), \
+            f'{where}: {new} != {ref}'
+
+
 def _floats(losses: dict) -> dict:
     """Loss dict -> name: float (or list of floats for per-level lists)."""
     return {k: [float(x) for x in v] if isinstance(v, (list, tuple))
@@ -55,9 +71,6 @@ def _floats(losses: dict) -> dict:
 
 def _run(model, batch, init_batch):
     """warm-up loss, memory init, STEPS BiMem steps; the summary dict."""
-    from mmengine.optim import OptimWrapper
-
-    from bimem_mm.engine.ema import ema_update
     out = {}
     model.stage = 'warmup'
     _seed(1)
@@ -66,42 +79,39 @@ def _run(model, batch, init_batch):
     model.stage = 'bimem'
     model.init_memory_step(init_batch)
     model.refiner.finalize_init()
-    optim = OptimWrapper(torch.optim.SGD(model.student.parameters(),
-                                         lr=0.01))
-    ema_update(model.teacher, model.student, 0.0)
-    for step in range(STEPS):
-        _seed(10 + step)
-        log = model.train_step(init_batch, optim)
-        ema_update(model.teacher, model.student, 0.99, True)
-        out[f'step{step}'] = _floats(log)
+    _train_steps(model, init_batch, out)
     out['refiner'] = {k: _checksum(v) for k, v in
                       model.refiner.state_dict().items()}
-    out['student'] = _checksum(torch.cat(
-        [p.detach().flatten() for p in model.student.parameters()]))
-    data = model.data_preprocessor(init_batch, True)
-    _seed(20)
-    units = model.units(model.teacher, data['inputs'], data['data_samples'])
-    out['units'] = dict(features=_checksum(units.features),
-                        logits=_checksum(units.logits))
-    return out
+    return _weights_and_units(model, init_batch, out)
 
 
 def _run_dine(model, batch, init_batch, num_samples):
     """A DINE wrapper: STEPS distillation steps from the training set size
     ``num_samples``; losses, weights and teacher units afterwards."""
+    model.prepare_for_dataset(num_samples)
+    out = {}
+    _train_steps(model, init_batch, out)
+    return _weights_and_units(model, init_batch, out)
+
+
+def _train_steps(model, init_batch, out):
+    """STEPS seeded training steps (SGD, EMA teacher): out['step<i>']."""
     from mmengine.optim import OptimWrapper
 
     from bimem_mm.engine.ema import ema_update
-    model.prepare_for_dataset(num_samples)
     optim = OptimWrapper(torch.optim.SGD(model.student.parameters(),
                                          lr=0.01))
     ema_update(model.teacher, model.student, 0.0)
-    out = {}
     for step in range(STEPS):
         _seed(10 + step)
         log = model.train_step(init_batch, optim)
         ema_update(model.teacher, model.student, 0.99, True)
         out[f'step{step}'] = _floats(log)
+
+
+def _weights_and_units(model, init_batch, out):
+    """out with checksums of the student's weights and the teacher's
+    units on the batch."""
     out['student'] = _checksum(torch.cat(
         [p.detach().flatten() for p in model.student.parameters()]))
     data = model.data_preprocessor(init_batch, True)

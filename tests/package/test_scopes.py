@@ -66,3 +66,24 @@ def test_bimem_wrapper_around_an_mmpretrain_base_model(tmp_path):
     assert model.refiner.num_classes == 1000     # filled from the head
     assert model.refiner.feat_dim == 512
     assert type(model.student).__name__ == 'ImageClassifier'
+
+
+def test_every_child_registry_holds_what_its_locations_register():
+    """Each registry of bimem_mm.registry imports from its locations and,
+    with the task subpackages imported, holds at least one component."""
+    import importlib
+
+    from mmengine.registry import Registry
+
+    from bimem_mm import registry
+    for package in ('bimem_mm.cls', 'bimem_mm.seg', 'bimem_mm.det'):
+        importlib.import_module(package)
+    found = {name: reg for name, reg in vars(registry).items()
+             if isinstance(reg, Registry) and reg.scope == 'bimem_mm'}
+    assert set(found) == {'MODELS', 'HOOKS', 'DATASETS', 'TRANSFORMS',
+                          'METRICS'}
+    for name, reg in found.items():
+        assert reg.parent is not None, name
+        for location in reg._locations:
+            importlib.import_module(location)
+        assert len(reg.module_dict) > 0, f'{name} holds nothing'

@@ -1,12 +1,15 @@
 """Tiny digit files, seg stores, models and tool runs for the seg tests."""
-import os
 import os.path as osp
-import subprocess
 import sys
 
 import numpy as np
 
 from bimem_mm.store import PredictionWriter
+
+# the helpers shared with the other task folder (tests/tiny_digits.py)
+sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
+import tiny_digits  # noqa: E402
+from tiny_digits import run_tool  # noqa: E402,F401  (re-exported)
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 WARMUP = 'configs/seg/digits/warmup_scenes.py'
@@ -19,15 +22,8 @@ NUM_CLASSES = 11
 
 def make_npz(path, n=30, side=16, seed=0):
     """(n, side, side) 'digits': a bright bar of random size each."""
-    rng = np.random.default_rng(seed)
-    x = np.zeros((n, side, side), np.uint8)
-    for i in range(n):
-        h, w = rng.integers(4, side - 2, 2)
-        top, left = rng.integers(0, side - h), rng.integers(0, side - w)
-        x[i, top:top + h, left:left + w] = rng.integers(160, 256)
-    y = np.arange(n, dtype=np.int64) % 10
-    np.savez(path, x_train=x, y_train=y, x_test=x[:12], y_test=y[:12])
-    return str(path)
+    return tiny_digits.make_npz(path, n, side, seed, min_side=4,
+                                min_value=160, n_test=12)
 
 
 def scene_kwargs(**extra):
@@ -101,18 +97,6 @@ def tiny_options(npz, store, iters, extra=(), supervised=False,
                  f'model.refiner.queue_length={QUEUE}',
                  'model.refiner.min_units_short=1']
     return [o.replace(' ', '') for o in opts] + list(extra)
-
-
-def run_tool(tool, *args, check=True):
-    """Run tools/<tool> in a subprocess (one thread); returns the result."""
-    env = dict(os.environ, OMP_NUM_THREADS='1', PYTHONWARNINGS='ignore')
-    proc = subprocess.run([sys.executable, osp.join(REPO, 'tools', tool)]
-                          + [str(a) for a in args], capture_output=True,
-                          text=True, cwd=REPO, env=env)
-    if check and proc.returncode != 0:
-        raise AssertionError(f'{tool} failed:\n{proc.stdout[-3000:]}\n'
-                             f'{proc.stderr[-3000:]}')
-    return proc
 
 
 def build_cfg(config, npz, store, extra=(), supervised=False):

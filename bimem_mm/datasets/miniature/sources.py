@@ -31,14 +31,21 @@ _SYNTHIA_ID[:len(CITYSCAPES)] = [
     SYNTHIA_IDS.get(c, _SYNTHIA_EXTRA.get(c, 0)) for c in CITYSCAPES_CLASSES]
 
 
+def _frames(num: int, size, seed: int):
+    """(index, scene, generator) of ``num`` random street scenes of
+    ``size`` = (w, h); the generator is the one the scenes come from (the
+    caller renders with it before the next scene is drawn)."""
+    rng = np.random.default_rng(seed)
+    w, h = size
+    for k in range(num):
+        yield k, make_scene(h, w, rng), rng
+
+
 def make_gta5(root: str, num: int = 4, size=(240, 132),
               seed: int = 0) -> str:
     """``root/gta5`` with ``num`` frames of ``size`` = (w, h)."""
-    rng = np.random.default_rng(seed + 4)
     base = osp.join(root, 'gta5')
-    w, h = size
-    for k in range(num):
-        scene = make_scene(h, w, rng)
+    for k, scene, rng in _frames(num, size, seed + 4):
         write_image(osp.join(base, 'images', f'{k + 1:05d}.png'),
                     render(scene.train_ids, rng, gain=1.05))
         write_palette_png(osp.join(base, 'labels', f'{k + 1:05d}.png'),
@@ -49,14 +56,11 @@ def make_gta5(root: str, num: int = 4, size=(240, 132),
 def make_synthia(root: str, num: int = 4, size=(160, 96),
                  seed: int = 0) -> str:
     """``root/synthia`` (RAND-CITYSCAPES) with ``num`` frames."""
-    rng = np.random.default_rng(seed + 5)
     base = osp.join(root, 'synthia')
-    w, h = size
-    for k in range(num):
-        scene = make_scene(h, w, rng)
+    for k, scene, rng in _frames(num, size, seed + 5):
         ids = _SYNTHIA_ID[scene.train_ids]
         ids[scene.train_ids == VOID] = 0
-        label = np.zeros((h, w, 3), np.uint16)       # OpenCV order: BGR
+        label = np.zeros(ids.shape + (3, ), np.uint16)   # OpenCV order: BGR
         label[..., 2] = ids
         label[..., 1] = scene.instances
         write_image(osp.join(base, 'RGB', f'{k:07d}.png'),

@@ -23,3 +23,9 @@ bimem_loss = dict(type='bimem_mm.BiMemLoss', alpha=0.1, beta=1.0)
 bimem_hook = dict(type='bimem_mm.BiMemHook', momentum=0.999,
                   copy_buffers=True)
 store_check_hook = dict(type='bimem_mm.PredictionStoreCheckHook')
+# what every adaptation base adds around its task model:
+#   model = dict(_base_.bimem_wrapper, _delete_=True,
+#                type='bimem_mm.BiMem<Task>', model=_base_.model)
+#   custom_hooks = _base_.bimem_hooks
+bimem_wrapper = dict(refiner=bimem_refiner, loss=bimem_loss, stage='bimem')
+bimem_hooks = [store_check_hook, bimem_hook]

@@ -7,10 +7,6 @@ _base_ = [
     '../../_base_/bimem/bimem_official.py',
 ]
 model = dict(
-    _delete_=True,
-    type='bimem_mm.BiMemClassifier',
-    model={{_base_.model}},
-    refiner={{_base_.bimem_refiner}},
-    loss={{_base_.bimem_loss}},
-    stage='bimem')
-custom_hooks = [{{_base_.store_check_hook}}, {{_base_.bimem_hook}}]
+    _base_.bimem_wrapper, _delete_=True, type='bimem_mm.BiMemClassifier',
+    model=_base_.model)
+custom_hooks = _base_.bimem_hooks

@@ -7,14 +7,11 @@ _base_ = [
     '../../_base_/bimem/bimem_official.py',
 ]
 model = dict(
-    _delete_=True,
-    type='bimem_mm.BiMemDetector',
-    model={{_base_.model}},
-    refiner={{_base_.bimem_refiner}},
-    loss={{_base_.bimem_loss}},
+    _base_.bimem_wrapper, _delete_=True, type='bimem_mm.BiMemDetector',
+    model=_base_.model,
     pseudo_score_thr=0.7,    # black-box boxes scoring below are unused
-    stage='bimem')
-custom_hooks = [{{_base_.store_check_hook}}, {{_base_.bimem_hook}}]
+)
+custom_hooks = _base_.bimem_hooks
 max_iters = 20000
 # lr for a total batch of 8 (4 GPUs x 2 images), as mmdet's Cityscapes recipe
 optim_wrapper = dict(type='OptimWrapper', optimizer=dict(

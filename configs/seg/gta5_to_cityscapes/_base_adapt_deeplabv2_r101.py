@@ -8,11 +8,8 @@ _base_ = [
     '../../_base_/bimem/bimem_official.py',
 ]
 model = dict(
-    _delete_=True,
-    type='bimem_mm.BiMemSegmentor',
-    model={{_base_.model}},
-    refiner={{_base_.bimem_refiner}},
-    loss={{_base_.bimem_loss}},
+    _base_.bimem_wrapper, _delete_=True, type='bimem_mm.BiMemSegmentor',
+    model=_base_.model,
     upsample=2,
-    stage='bimem')
-custom_hooks = [{{_base_.store_check_hook}}, {{_base_.bimem_hook}}]
+)
+custom_hooks = _base_.bimem_hooks
