@@ -40,8 +40,9 @@ class DetectorAdapter(TeacherStudentAdapter):
             trained as background) or a score s: boxes scoring in
             ``[s, pseudo_score_thr)`` become ``ignored_instances`` in every
             stage, so anchors and RoIs on them are neither object nor
-            background. Needs ``ignore_iof_thr`` > 0 in the detector's RPN
-            and RCNN assigners (checked).
+            background; their per-class-NMS twins (IoU >= 0.5 with a
+            training box) are left out. Needs ``ignore_iof_thr`` > 0 in
+            the detector's RPN and RCNN assigners (checked).
         warmup: None (official: mmdet's cross entropy on argmax p_src for
             the RoI classification) or the options of
             :class:`bimem_mm.core.WarmupLoss` (``soft``, ``soft_topk``,
