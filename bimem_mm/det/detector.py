@@ -3,22 +3,29 @@
 :class:`DetectorAdapter` lays out the units (pseudo boxes) and the warm-up;
 the registered :class:`BiMemDetector` composes it with the BiMem method
 (``bimem_mm.DINEDetector``, :mod:`bimem_mm.det.dine`, with DINE's)."""
-from typing import Dict
+from typing import Dict, Optional
 
 import torch
+import torch.nn.functional as F
 
 from ..core import hard_labels
+from ..core.warmup import soft_targets
 from ..models.bimem_method import BiMemMethod
 from ..models.teacher_student import TeacherStudentAdapter, Units
 from ..registry import MODELS
-from .pseudo_boxes import PseudoBoxes, attach_instances, pseudo_boxes
+from .pseudo_boxes import (
+    PseudoBoxes,
+    attach_instances,
+    pseudo_boxes,
+    uncertain_boxes,
+)
 from .roi_features import (
     DEFAULT_UNITS,
     classifier_of,
     roi_box_features,
     roi_stage,
 )
-from .roi_loss import roi_loss, rpn_loss
+from .roi_loss import roi_loss, rpn_loss, soft_roi_loss
 
 
 class DetectorAdapter(TeacherStudentAdapter):
@@ -28,6 +35,24 @@ class DetectorAdapter(TeacherStudentAdapter):
     Args:
         pseudo_score_thr: black-box score a box needs to be a pseudo box.
         min_box_size: smallest side in pixels of a projected box.
+        ignore_score_thr: None (official: a black-box box under
+            ``pseudo_score_thr`` is simply absent, so what it covers is
+            trained as background) or a score s: boxes scoring in
+            ``[s, pseudo_score_thr)`` become ``ignored_instances`` in every
+            stage, so anchors and RoIs on them are neither object nor
+            background; their per-class-NMS twins (IoU >= 0.5 with a
+            training box) are left out. Needs ``ignore_iof_thr`` > 0 in
+            the detector's RPN and RCNN assigners (checked).
+        warmup: None (official: mmdet's cross entropy on argmax p_src for
+            the RoI classification) or the options of
+            :class:`bimem_mm.core.WarmupLoss` (``soft``, ``soft_topk``,
+            ``balance``, ``power``, ``max_weight``, ``momentum``): each
+            positive RoI then learns the target ``w_y * ((1 - soft) *
+            onehot(y) + soft * p_src)`` of its pseudo box with soft cross
+            entropy over the C + 1 logits (background 0, the DINE
+            baseline's ``loss_kd``), ``w_y`` the class-balance weight of
+            its label y (1 without ``balance``); RPN, box regression and
+            background RoIs unchanged.
         *args, **kwargs: see :class:`bimem_mm.models.TeacherStudentAdapter`.
     """
 
@@ -35,10 +60,18 @@ class DetectorAdapter(TeacherStudentAdapter):
     default_units = DEFAULT_UNITS
 
     def __init__(self, *args, pseudo_score_thr: float = 0.5,
-                 min_box_size: float = 1.0, **kwargs):
+                 min_box_size: float = 1.0,
+                 ignore_score_thr: Optional[float] = None, **kwargs):
         super().__init__(*args, **kwargs)
+        if ignore_score_thr is not None:
+            if not ignore_score_thr < pseudo_score_thr:
+                raise ValueError(
+                    f'ignore_score_thr ({ignore_score_thr}) must be below '
+                    f'pseudo_score_thr ({pseudo_score_thr})')
+            _check_ignore_assigners(self.student)
         self.pseudo_score_thr = pseudo_score_thr
         self.min_box_size = min_box_size
+        self.ignore_score_thr = ignore_score_thr
         self.num_classes = self.num_classes_of(self.student)
 
     def num_classes_of(self, model) -> int:
@@ -49,6 +82,34 @@ class DetectorAdapter(TeacherStudentAdapter):
         """The batch's pseudo boxes (thresholded, in input pixels)."""
         return pseudo_boxes(data_samples, self.pseudo_score_thr,
                             self.min_box_size, device)
+
+    def attach(self, data_samples, pseudo: PseudoBoxes, labels, keep,
+               **fields) -> None:
+        """:func:`attach_instances` with the uncertain black-box boxes as
+        ``ignored_instances`` when ``ignore_score_thr`` is set."""
+        ignored = None
+        if self.ignore_score_thr is not None:
+            kept = pseudo.split(keep)
+            ignored = uncertain_boxes(
+                data_samples, self.ignore_score_thr, self.pseudo_score_thr,
+                self.min_box_size, labels.device,
+                objects=[b[k] for b, k in zip(pseudo.bboxes, kept)])
+        attach_instances(data_samples, pseudo, labels, keep, ignored,
+                         **fields)
+
+    def warmup_targets(self, labels: torch.Tensor,
+                       probs: torch.Tensor) -> torch.Tensor:
+        """(N,) pseudo labels, (N, C) p_src -> (N, C) RoI targets of the
+        ``warmup`` options (see the class docstring)."""
+        crit = self.warmup_criterion
+        ok = labels != self.ignore_index
+        y = torch.where(ok, labels, torch.zeros_like(labels)).long()
+        target = F.one_hot(y, self.num_classes).float() * (1 - crit.soft)
+        if crit.soft > 0:
+            target = target + crit.soft * soft_targets(probs, crit.soft_topk)
+        if crit.balance is not None:
+            target = target * crit.weights(labels)[y][:, None]
+        return target * ok[:, None]
 
     def units(self, model, inputs, data_samples) -> Units:
         """Pseudo boxes as units: (N, D) RoI features, (N, C) foreground
@@ -69,16 +130,42 @@ class DetectorAdapter(TeacherStudentAdapter):
         return self.pseudo(data_samples, units.logits.device).probs
 
     def warmup_loss(self, inputs, data_samples) -> Dict[str, torch.Tensor]:
-        """Faster R-CNN losses on the pseudo boxes labelled argmax p_src."""
+        """Faster R-CNN losses on the pseudo boxes labelled argmax p_src
+        (with ``warmup`` options: RoI classification towards the class-
+        balanced and/or soft targets)."""
         pseudo = self.pseudo(data_samples, inputs.device)
         labels = hard_labels(pseudo.probs, self.warmup_threshold,
                              self.ignore_index)
         keep = labels != self.ignore_index
-        attach_instances(data_samples, pseudo, labels, keep)
-        losses = self.student.loss(inputs, data_samples)
+        crit = self.warmup_criterion
+        if crit is None:
+            self.attach(data_samples, pseudo, labels, keep)
+            losses = self.student.loss(inputs, data_samples)
+        else:
+            self.attach(data_samples, pseudo, labels, keep,
+                        soft_targets=self.warmup_targets(labels, pseudo.probs))
+            x = self.student.extract_feat(inputs)
+            losses, proposals = rpn_loss(self.student, x, data_samples)
+            losses.update(soft_roi_loss(self.student, x, proposals,
+                                        data_samples))
         losses['bimem/boxes_per_image'] = keep.sum().float() / len(
             data_samples)
         return losses
+
+
+def _check_ignore_assigners(detector) -> None:
+    """Ignored boxes only act through assigners with ignore_iof_thr > 0."""
+    cfg = getattr(detector, 'train_cfg', None) or {}
+    rcnn = cfg.get('rcnn') or []
+    stages = [cfg.get('rpn')] + (list(rcnn) if isinstance(rcnn, (list, tuple))
+                                 else [rcnn])
+    for name, stage in zip(['rpn'] + ['rcnn'] * (len(stages) - 1), stages):
+        thr = ((stage or {}).get('assigner') or {}).get('ignore_iof_thr', -1)
+        if thr is None or thr <= 0:
+            raise ValueError(
+                f'ignore_score_thr needs the {name} assigner of the detector '
+                f'to ignore: set model.train_cfg.{name}.assigner.'
+                f'ignore_iof_thr > 0 (got {thr})')
 
 
 @MODELS.register_module()
@@ -143,8 +230,8 @@ class BiMemDetector(BiMemMethod, DetectorAdapter):
         pseudo = self.pseudo(data_samples, inputs.device)
         keep = (cal.labels != self.ignore_index) & (
             cal.probs.max(1).values >= self.drop_thr)
-        attach_instances(data_samples, pseudo, cal.labels, keep,
-                         labels_long=cal.labels_long)
+        self.attach(data_samples, pseudo, cal.labels, keep,
+                    labels_long=cal.labels_long)
         x = self.student.extract_feat(inputs)
         losses, proposals = rpn_loss(self.student, x, data_samples)
         losses.update(roi_loss(self.student, x, proposals, data_samples,

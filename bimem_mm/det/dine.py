@@ -9,7 +9,6 @@ from ..models.dine import DINEMethod
 from ..models.teacher_student import Units
 from ..registry import MODELS
 from .detector import DetectorAdapter
-from .pseudo_boxes import attach_instances
 from .roi_loss import rpn_loss, soft_roi_loss
 
 
@@ -55,8 +54,8 @@ class DINEDetector(DINEMethod, DetectorAdapter):
         pseudo = self.pseudo(data_samples, inputs.device)
         keep = hard_labels(bb, self.warmup_threshold,
                            self.ignore_index) != self.ignore_index
-        attach_instances(data_samples, pseudo, targets.argmax(1), keep,
-                         soft_targets=targets)
+        self.attach(data_samples, pseudo, targets.argmax(1), keep,
+                    soft_targets=targets)
         x = self.student.extract_feat(inputs)
         losses, proposals = rpn_loss(self.student, x, data_samples)
         losses.update(soft_roi_loss(self.student, x, proposals,

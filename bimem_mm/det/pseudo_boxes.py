@@ -9,7 +9,7 @@ from typing import List, NamedTuple, Optional, Sequence
 
 import numpy as np
 import torch
-from mmdet.structures.bbox import bbox_project
+from mmdet.structures.bbox import bbox_overlaps, bbox_project
 from mmengine.structures import InstanceData
 
 
@@ -95,13 +95,44 @@ def pseudo_boxes(data_samples, score_thr: float = 0.0,
                        torch.cat(groups))
 
 
+def uncertain_boxes(data_samples, low: float, high: float,
+                    min_size: float = 1.0,
+                    device: Optional[torch.device] = None,
+                    objects: Optional[List[torch.Tensor]] = None,
+                    iou_thr: float = 0.5) -> List[torch.Tensor]:
+    """Per image, the (B_i, 4) black-box boxes (network-input pixels) whose
+    score is in ``[low, high)``: too unsure to be objects, too likely to be
+    background (``DetectorAdapter(ignore_score_thr=...)``).
+
+    A detector's per-class NMS leaves one box per class on an object, so a
+    confident box has low-scoring twins of other classes: boxes overlapping
+    one of ``objects`` (per image (O_i, 4), the training boxes) with IoU >=
+    ``iou_thr`` are such twins and left out (ignoring them would ignore the
+    object itself)."""
+    out = []
+    for i, sample in enumerate(data_samples):
+        b, _, s = project_boxes(sample, device)
+        wh = b[:, 2:] - b[:, :2]
+        b = b[(s >= low) & (s < high) & (wh >= min_size).all(1)]
+        if objects is not None and len(b) and len(objects[i]):
+            twin = bbox_overlaps(b, objects[i]).max(1).values >= iou_thr
+            b = b[~twin]
+        out.append(b)
+    return out
+
+
 def attach_instances(data_samples, pseudo: PseudoBoxes, labels: torch.Tensor,
-                     keep: torch.Tensor, **fields) -> None:
+                     keep: torch.Tensor,
+                     ignored: Optional[List[torch.Tensor]] = None,
+                     **fields) -> None:
     """Set each sample's ``gt_instances`` to its kept pseudo boxes.
 
     Args:
         labels: (N,) class of every unit.
         keep: (N,) bool, units that become training boxes.
+        ignored: per image (I_i, 4) boxes for ``ignored_instances`` (the
+            assigners' ``ignore_iof_thr`` > 0 makes anchors and RoIs on
+            them neither positive nor negative); None: none.
         **fields: more (N,) per-unit tensors to carry (e.g. ``labels_long``).
     """
     chunks = {name: pseudo.split(v) for name, v in
@@ -113,6 +144,7 @@ def attach_instances(data_samples, pseudo: PseudoBoxes, labels: torch.Tensor,
             if name != 'keep':
                 inst[name] = values[i][k]
         sample.gt_instances = inst
+        boxes = pseudo.bboxes[i].new_zeros((0, 4)) if ignored is None \
+            else ignored[i]
         sample.ignored_instances = InstanceData(
-            bboxes=pseudo.bboxes[i].new_zeros((0, 4)),
-            labels=labels.new_zeros((0,)))
+            bboxes=boxes, labels=labels.new_zeros((len(boxes), )))

@@ -19,10 +19,15 @@ model = dict(
         bbox_roi_extractor=dict(out_channels=64, featmap_strides=[4]),
         bbox_head=dict(in_channels=64, fc_out_channels=256,
                        num_classes=10)),
+    # ignore_iof_thr: anchors / RoIs lying mostly inside an ignored box are
+    # neither object nor background. Only adaptation has ignored boxes (the
+    # black box's uncertain ones, `ignore_score_thr` of the BiMem
+    # detectors); the scenes' labels have none, so it changes nothing else.
     train_cfg=dict(
-        rpn=dict(sampler=dict(num=128)),
+        rpn=dict(sampler=dict(num=128), assigner=dict(ignore_iof_thr=0.5)),
         rpn_proposal=dict(nms_pre=300, max_per_img=100),
-        rcnn=dict(sampler=dict(num=32))),  # RoIs per image
+        rcnn=dict(sampler=dict(num=32),   # RoIs per image
+                  assigner=dict(ignore_iof_thr=0.5))),
     test_cfg=dict(
         rpn=dict(nms_pre=300, max_per_img=100),
         rcnn=dict(max_per_img=20)))
