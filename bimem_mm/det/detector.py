@@ -107,8 +107,8 @@ class DetectorAdapter(TeacherStudentAdapter):
         target = F.one_hot(y, self.num_classes).float() * (1 - crit.soft)
         if crit.soft > 0:
             target = target + crit.soft * soft_targets(probs, crit.soft_topk)
-        if crit.balance is not None:
-            target = target * crit.weights(labels)[y][:, None]
+        if crit.balancer is not None:
+            target = target * crit.balancer.weights(labels)[y][:, None]
         return target * ok[:, None]
 
     def units(self, model, inputs, data_samples) -> Units:

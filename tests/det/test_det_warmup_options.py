@@ -166,7 +166,7 @@ def test_warmup_options_through_train_then_bimem(tmp_path, data):
     assert 'loss_kd' in log and 'pascal_voc/mAP' in log
     sd = torch.load(tmp_path / 'warm' / 'iter_2.pth',
                     weights_only=True)['state_dict']
-    assert sd['warmup_criterion.class_freq'].sum() == pytest.approx(1.0)
+    assert sd['warmup_criterion.balancer.class_freq'].sum() == pytest.approx(1.0)
     opts = tiny_options(npz, store, 1, [
         f'load_from={tmp_path / "warm" / "iter_2.pth"}',
         'model.ignore_score_thr=0.1', 'model.refiner.queue_length=16'])
