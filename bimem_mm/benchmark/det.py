@@ -3,8 +3,6 @@
 Source and target are digit ``.npz`` files; each stage composes its scenes
 (``bimem_mm.det.scenes``) from them. Reports mAP@0.5 in percent.
 """
-from typing import List
-
 from .digits import DigitRecipe
 
 CONFIGS = {
@@ -36,10 +34,3 @@ class DetRecipe(DigitRecipe):
     # The memory initialisation pass also reads the stored boxes (its units)
     store_loaders = ('train_dataloader', 'memory_init_dataloader')
 
-    @staticmethod
-    def scheduler_options(n: int) -> List[str]:
-        # a linear LR warm-up (100 iterations at the default 1000), then poly
-        warm = min(100, max(1, n // 10))
-        return [f'param_scheduler.0.end={warm}',
-                f'param_scheduler.1.begin={warm}',
-                f'param_scheduler.1.end={n}']

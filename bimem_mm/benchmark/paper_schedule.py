@@ -38,14 +38,21 @@ def schedule_of(config: str, options: Sequence[str] = ()) -> Schedule:
 def scaled_iteration_options(schedule: Schedule, n: int) -> List[str]:
     """cfg-options training an iteration-based config for ``n`` iterations
     instead of ``schedule.length``: every scheduler's begin/end and
-    milestones scaled by ``n / length`` (warm-up, poly and step decay keep
-    their shape), validation and a checkpoint at the end. A scheduler
-    keeps at least one iteration (``end > begin``, as MMEngine requires)
-    and its milestones stay distinct, however small ``n`` is."""
-    scale = n / schedule.length
+    milestones scaled by ``n / length`` and rounded down (warm-up, poly
+    and step decay keep their shape), validation and a checkpoint at the
+    end. A point inside the schedule stays inside (``1 .. n - 1``), so
+    schedulers that meet still meet; a scheduler keeps at least one
+    iteration (``end > begin``, as MMEngine requires) and its milestones
+    stay distinct, however small ``n`` is. The one schedule helper of the
+    benchmarks: digit recipes (:meth:`.recipe.Recipe.iteration_options`)
+    and paper ones (``--iters``)."""
+    length = schedule.length
 
     def at(x):
-        return min(n, int(round(x * scale)))
+        x = int(x)
+        if x <= 0 or x >= length:
+            return 0 if x <= 0 else n
+        return min(max(x * n // length, 1), max(n - 1, 0))
     opts = [f'train_cfg.max_iters={n}', f'train_cfg.val_interval={n}',
             f'default_hooks.checkpoint.interval={n}']
     for i, s in enumerate(schedule.schedulers):

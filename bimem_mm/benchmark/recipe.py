@@ -7,9 +7,10 @@ predictions on the target training set -> warm-up -> (per method) memory
 initialisation -> adaptation -> evaluation of the last iterate.
 """
 import os.path as osp
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Sequence
 
 from . import stages
+from .paper_schedule import scaled_iteration_options, schedule_of
 
 # ablations: the BiMem config with one memory switched off
 # where bimem_plus starts, per task (chosen on USPS <-> MNIST,
@@ -90,15 +91,14 @@ class Recipe:
         return []
 
     # --- cfg-options ----------------------------------------------------
-    @staticmethod
-    def scheduler_options(n: int) -> List[str]:
-        """cfg-options fitting the LR schedule to ``n`` iterations."""
-        return [f'param_scheduler.0.end={n}']
-
-    def iteration_options(self, n: int) -> List[str]:
-        return ([f'train_cfg.max_iters={n}', f'train_cfg.val_interval={n}',
-                 f'default_hooks.checkpoint.interval={n}']
-                + self.scheduler_options(n))
+    def iteration_options(self, n: int, config: Optional[str] = None,
+                          options: Sequence[str] = ()) -> List[str]:
+        """cfg-options training ``config`` (default: the warm-up's, after
+        ``options``) for ``n`` iterations: its own LR schedule scaled to
+        ``n`` (:func:`~.paper_schedule.scaled_iteration_options`, the one
+        schedule helper of every recipe)."""
+        return scaled_iteration_options(
+            schedule_of(config or self.configs['warmup'], options), n)
 
     def config(self, method: str) -> str:
         return self.configs[self.variants.get(method, (method, ))[0]]
@@ -135,9 +135,11 @@ class Recipe:
               name: str = None) -> str:
         iters = iters or self.iters
         name = name or method
-        return stages.train(self.config(method), self.path(name),
-                            self.options(method) + list(extra)
-                            + self.iteration_options(iters),
+        config = self.config(method)
+        options = self.options(method) + list(extra)
+        return stages.train(config, self.path(name),
+                            options + self.iteration_options(iters, config,
+                                                             options),
                             self.path('logs', f'train_{name}.log'), iters,
                             self.label(f'train {name}'), self.env())
 
