@@ -40,7 +40,7 @@ from .paper_schedule import (  # noqa: F401
     scaled_iteration_options,
     schedule_of,
 )
-from .recipe import Recipe
+from .recipe import STARTS, Recipe
 
 
 @dataclass
@@ -179,6 +179,7 @@ class PaperRecipe(Recipe):
         self.bench = bench
         self.iters = iters                    # None: the configs' own
         self.task, self.metric = bench.task, bench.metric
+        self.starts = dict(STARTS.get(self.task, {}))
         self.metric_scale = bench.metric_scale
         self.predict_args = list(bench.predict_args)
         self.methods = bench.methods

@@ -12,10 +12,15 @@ from typing import Dict, List, Optional, Sequence
 from . import stages
 from .paper_schedule import scaled_iteration_options, schedule_of
 
+# where each method starts, per task (the one table; a method not listed
+# starts from the warm-up): 'warmup' or 'dine_half' (a DINE model trained
+# for half the budget; the method gets the other half). bimem_plus's start
+# was chosen on USPS <-> MNIST (docs/benchmark.md): the DINE start lost on
+# segmentation. Digit and paper recipes read it by their task.
+STARTS = {'cls': {'bimem_plus': 'dine_half'},
+          'seg': {'bimem_plus': 'warmup'},
+          'det': {'bimem_plus': 'dine_half'}}
 # ablations: the BiMem config with one memory switched off
-# where bimem_plus starts, per task (chosen on USPS <-> MNIST,
-# docs/benchmark.md): the DINE start lost on segmentation
-PLUS_STARTS = {'cls': 'dine_half', 'seg': 'warmup', 'det': 'dine_half'}
 VARIANTS = {
     'bimem_no_short': ('bimem', ['model.refiner.use_short=False']),
     'bimem_no_long': ('bimem', ['model.refiner.use_long=False']),
@@ -46,10 +51,10 @@ class Recipe:
     metric = ('', '')
     metric_scale = 1.0            # e.g. 100 for metrics reported in [0, 1]
     variants = VARIANTS
-    # what a method starts from: 'warmup' (default) or 'dine_half' (a DINE
-    # model trained for half the budget; the method gets the other half).
-    # A variant starts as its config method unless listed itself;
-    # bimem_plus as PLUS_STARTS says for the task.
+    # what a method starts from (method -> 'warmup' | 'dine_half'): the
+    # task's STARTS, copied per recipe (tools/benchmarks/
+    # bimem_plus_ablation.py adds its variants). A variant starts as its
+    # config method unless listed itself.
     starts: Dict[str, str] = {}
     no_memory = ('dine', )        # trained from the warm-up, no memory pass
     analysis_methods = ()         # bases that support --analysis
@@ -70,6 +75,7 @@ class Recipe:
         self.store = osp.join(out, 'blackbox_store')
         self.method_options = method_options or {}
         self.analysis = analysis
+        self.starts = dict(STARTS.get(self.task, {}))
 
     def data_options(self, role: str,
                      config: Optional[str] = None) -> List[str]:
@@ -197,11 +203,7 @@ class Recipe:
         if method in self.starts:
             return self.starts[method]
         base = self.variants.get(method, (method, ))[0]
-        if base in self.starts:
-            return self.starts[base]
-        if base == 'bimem_plus':
-            return PLUS_STARTS.get(self.task, 'dine_half')
-        return 'warmup'
+        return self.starts.get(base, 'warmup')
 
     def budget(self, method: str) -> int:
         """Training iterations of ``method`` (bimem_plus splits them)."""

@@ -80,6 +80,18 @@ def test_bimem_plus_starts_from_half_a_dine_run_and_ablations_follow(pair):
     assert recipe.start_of('bimem_plus') == 'dine_half'
     from bimem_mm.benchmark.seg import SegRecipe
     assert SegRecipe(src, tgt, out, seed=0).start_of('bimem_plus') == 'warmup'
+    from bimem_mm.benchmark.det import DetRecipe
+    assert DetRecipe(src, tgt, out, seed=0).start_of('bimem_plus') == \
+        'dine_half'
+    from bimem_mm.benchmark import paper  # the same table, by task
+    for name, start in (('office31/a2d', 'dine_half'),
+                        ('gta5->cityscapes', 'warmup'),
+                        ('cityscapes->foggy', 'dine_half')):
+        bench = paper.PaperRecipe(paper.get(name), out, 0)
+        assert bench.start_of('bimem_plus') == start, name
+    # a recipe's starts are its own copy (the ablation tool adds to it)
+    recipe.starts['x'] = 'warmup'
+    assert 'x' not in ClsRecipe(src, tgt, out, seed=0).starts
     assert recipe.start_of('bimem') == recipe.start_of('bimem_no_long') \
         == 'warmup'
     path = osp.join(stages.REPO, 'tools', 'benchmarks',

@@ -87,7 +87,6 @@ def pairs(args):
 def recipe_for(args, source, target, out, ablations):
     recipe = RECIPES[args.task](source, target, out, args.seed, args.iters)
     recipe.variants = dict(recipe.variants)
-    recipe.starts = dict(recipe.starts)
     for name in ablations:
         options, start, _ = ABLATIONS[name]
         recipe.variants[name] = ('bimem_plus', list(options))
