@@ -341,7 +341,7 @@ def paper_black_boxes(args):
             for name in names}
 
 
-def paper_recipe(args, name, seed, threads=None):
+def paper_recipe(args, name, seed, threads=None, runner=None):
     """The PaperRecipe of one benchmark and seed, and its methods."""
     bench = paper.get(name)
     out = osp.join(osp.abspath(args.out), bench.task,
@@ -350,7 +350,8 @@ def paper_recipe(args, name, seed, threads=None):
                                not args.no_pretrained)
     recipe = paper.PaperRecipe(bench, out, seed, args.iters,
                                args.method_opts, False, threads,
-                               args.black_boxes[name], args.data_root, suite)
+                               args.black_boxes[name], args.data_root, suite,
+                               runner)
     methods = (args.methods.split(',') if args.methods else
                recipe.default_methods())
     return recipe, methods
@@ -379,13 +380,13 @@ def check_pairs(args, units):
             print(f'cls {pair}: {describe(fmt)}', flush=True)
 
 
-def run_unit(args, unit, threads, tagged=False):
+def run_unit(args, unit, threads, tagged=False, runner=None):
     """One task x pair x seed: its recipe and {method: metric}; ``tagged``
     progress lines name the pair and seed (parallel runs)."""
     task, pair, source, target, seed = unit
     tag = f'{task} {pair} s{seed}' if tagged else ''
     if args.suite == 'paper':
-        recipe, methods = paper_recipe(args, pair, seed, threads)
+        recipe, methods = paper_recipe(args, pair, seed, threads, runner)
         recipe.name = tag
         budget = (f'{args.iters} iterations a stage' if args.iters else
                   "each config's own iterations")
@@ -402,7 +403,7 @@ def run_unit(args, unit, threads, tagged=False):
           f'({iters} iterations a stage)', flush=True)
     recipe = recipe_cls(source, target, out, seed, iters, args.method_opts,
                         args.analysis, threads,
-                        image_format=args.image_format)
+                        image_format=args.image_format, runner=runner)
     recipe.name = tag
     return recipe, recipe.run(methods)
 
@@ -425,7 +426,6 @@ def main(argv=None):
               f'{stages.REPO}', flush=True)
     if args.gpus > 1 and jobs > 1:
         raise SystemExit('--gpus > 1 runs one stage at a time: use --jobs 1')
-    stages.DRY_RUN, stages.GPUS = args.dry_run, args.gpus
     # every stage runs with --threads CPU threads, whatever the machine,
     # --jobs or the environment say, so that the numbers do not move
     threads = args.threads
@@ -433,13 +433,15 @@ def main(argv=None):
     if user is not None and user != str(threads) and not args.dry_run:
         print(f'note: the stages run with {threads} thread(s) (--threads), '
               f'not OMP_NUM_THREADS={user} from the environment', flush=True)
-    # parallel jobs print their progress line by line
-    stages.LIVE = stages.LIVE and jobs == 1
+    # how the stages run; parallel jobs print their progress line by line
+    runner = stages.StageRunner(args.dry_run, args.gpus,
+                                sys.stdout.isatty() and jobs == 1)
     csv_path = osp.join(args.out, 'results.csv')
     rows = report.read_rows(csv_path)
     start = time.time()
     with ThreadPoolExecutor(jobs) as pool:
-        futures = {pool.submit(run_unit, args, unit, threads, jobs > 1):
+        futures = {pool.submit(run_unit, args, unit, threads, jobs > 1,
+                               runner):
                    unit for unit in units}
         for future in as_completed(futures):
             task, pair, _, _, seed = futures[future]

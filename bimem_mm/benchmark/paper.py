@@ -40,6 +40,7 @@ from .paper_schedule import (  # noqa: F401
     scaled_iteration_options,
     schedule_of,
 )
+from .pipeline_steps import step_options
 from .recipe import STARTS, Recipe
 
 
@@ -165,6 +166,7 @@ class PaperRecipe(Recipe):
             ``cityscapes``, ``foggy_cityscapes``); None: the configs' own
             paths (``data/...`` in the checkout).
         suite: :class:`SuiteOptions`.
+        runner: :class:`~.stages.StageRunner` (default: run the stages).
     """
     analysis_methods = ()     # training-set statistics need target labels
 
@@ -173,9 +175,11 @@ class PaperRecipe(Recipe):
                  analysis: bool = False, threads: Optional[int] = None,
                  blackbox: Optional[BlackBox] = None,
                  data_root: Optional[str] = None,
-                 suite: Optional[SuiteOptions] = None):
+                 suite: Optional[SuiteOptions] = None,
+                 runner: Optional[stages.StageRunner] = None):
         super().__init__(bench.dataset, bench.target_prefix or bench.dataset,
-                         out, seed, iters, method_options, analysis, threads)
+                         out, seed, iters, method_options, analysis, threads,
+                         runner)
         self.bench = bench
         self.iters = iters                    # None: the configs' own
         self.task, self.metric = bench.task, bench.metric
@@ -257,7 +261,7 @@ class PaperRecipe(Recipe):
 
     def run(self, methods) -> Dict[str, float]:
         try:
-            self.check(methods, stages.DRY_RUN)
+            self.check(methods, self.runner.dry_run)
         except PaperSetupError as err:
             raise stages.StageError(str(err)) from None
         return self._run(methods)
@@ -272,7 +276,8 @@ class PaperRecipe(Recipe):
             opts.append(f'{prefix}.data_root={self.root}')
         return opts
 
-    def data_options(self, role: str) -> List[str]:
+    def data_options(self, role: str,
+                     config: Optional[str] = None) -> List[str]:
         if role == 'eval':
             return (self._dataset('val_dataloader')
                     + self._dataset('test_dataloader'))
@@ -282,16 +287,18 @@ class PaperRecipe(Recipe):
             return self._dataset('train_dataloader', 'dataset.dataset')
         opts = (self._dataset('train_dataloader')
                 + self._dataset('memory_init_dataloader'))
-        # the transform that reads the store: keys relative to the root
+        # the transform that reads the store (found by type in ``config``,
+        # default the warm-up's): keys relative to the root
         loaders = (('train_dataloader', 'memory_init_dataloader')
                    if self.task == 'det' else ('train_dataloader', ))
-        for loader in loaders:
-            if self.root and self.task != 'det':    # det keys: file names
-                opts.append(f'{loader}.dataset.pipeline.1.key_root='
-                            f'{self.root}')
-            if role == 'target_store':
-                opts.append(f'{loader}.dataset.pipeline.1.store='
-                            f'{self.store}')
+        values = {}
+        if self.root and self.task != 'det':        # det keys: file names
+            values['key_root'] = self.root
+        if role == 'target_store':
+            values['store'] = self.store
+        for loader in loaders if values else ():
+            opts += step_options(config or self.configs['warmup'], loader,
+                                 'store', required=True, **values)
         return opts
 
     def options(self, method: str) -> List[str]:
@@ -301,7 +308,7 @@ class PaperRecipe(Recipe):
         role = {'black_box': 'source', 'oracle': 'oracle'}.get(
             base, 'target_store')
         return ([f'randomness.seed={self.seed}'] + self.data_options('eval')
-                + self.data_options(role) + list(extra)
+                + self.data_options(role, self.config(method)) + list(extra)
                 + self.suite_options(self.config(method))
                 + list(self.method_options.get(method, [])))
 
@@ -335,7 +342,7 @@ class PaperRecipe(Recipe):
             options += scaled_iteration_options(schedule, iters)
         else:
             checkpoint = f'iter_{schedule.length}.pth'
-        return stages.train(config, work_dir, options,
+        return self.runner.train(config, work_dir, options,
                             self.path('logs', f'train_{name}.log'),
                             iters or schedule.length,
                             self.label(f'train {name}'), self.env(),
@@ -361,7 +368,7 @@ class PaperRecipe(Recipe):
         if self.blackbox.store:          # given: checked in black_box_for
             return
         with _store_lock(self.store):
-            stages.run_tool(
+            self.runner.run_tool(
                 'predict_blackbox.py', self.predict_command(bb_ckpt),
                 self.path('logs', 'predict_blackbox.log'),
                 osp.join(self.store, 'manifest.json'),

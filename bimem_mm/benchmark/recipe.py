@@ -66,8 +66,11 @@ class Recipe:
 
     def __init__(self, source: str, target: str, out: str, seed: int,
                  iters: Optional[int] = None, method_options=None,
-                 analysis: bool = False, threads: Optional[int] = None):
+                 analysis: bool = False, threads: Optional[int] = None,
+                 runner: Optional[stages.StageRunner] = None):
         self.source, self.target = source, target
+        # how the stages run (tools/benchmark.py --dry-run, --gpus)
+        self.runner = runner or stages.StageRunner()
         if threads is not None:   # tools/benchmark.py --threads
             self.threads = int(threads)
         self.out, self.seed = out, seed
@@ -143,7 +146,7 @@ class Recipe:
         name = name or method
         config = self.config(method)
         options = self.options(method) + list(extra)
-        return stages.train(config, self.path(name),
+        return self.runner.train(config, self.path(name),
                             options + self.iteration_options(iters, config,
                                                              options),
                             self.path('logs', f'train_{name}.log'), iters,
@@ -151,12 +154,12 @@ class Recipe:
 
     def evaluate(self, method: str, ckpt: str) -> float:
         """The metric of ``ckpt`` (NaN in a dry run)."""
-        metrics = stages.test(self.config(method), ckpt,
+        metrics = self.runner.test(self.config(method), ckpt,
                               self.path(method, 'test'),
                               self.options(method),
                               self.path('logs', f'test_{method}.log'),
                               self.label(f'test {method}'), self.env())
-        if metrics is None:       # stages.DRY_RUN
+        if metrics is None:       # a dry run
             return float('nan')
         return self.metric_value(metrics)
 
@@ -166,7 +169,7 @@ class Recipe:
 
     def predict_store(self, bb_ckpt: str) -> None:
         opts = self.data_options('target')
-        stages.run_tool(
+        self.runner.run_tool(
             'predict_blackbox.py',
             [self.configs['warmup'], '--task', self.task, '--out',
              self.store, '--model', self.configs['black_box'],
@@ -178,7 +181,7 @@ class Recipe:
 
     def init_memory(self, method: str, start_ckpt: str) -> str:
         out = self.path(method, 'memory_init.pth')
-        stages.run_tool(
+        self.runner.run_tool(
             'init_memory.py', [self.config(method), start_ckpt, '--out', out,
                                '--cfg-options'] + self.options(method),
             self.path('logs', f'init_memory_{method}.log'), out,

@@ -6,8 +6,10 @@ command line that made it and of the records of the stage outputs it read;
 a stage whose output exists with the same record is skipped ("skipped
 (done)"), so an interrupted benchmark resumes, and a stage whose command
 or inputs changed (other options, ``--iters``, a rerun warm-up) runs again.
-With :data:`DRY_RUN` set, every stage prints its command line instead of
-running it (nothing is read, run or written).
+How stages run is one :class:`StageRunner` (``--dry-run``, ``--gpus``,
+the live progress line), passed to the recipes; in a dry run every stage
+prints its command line instead of running it (nothing is read, run or
+written).
 """
 import hashlib
 import json
@@ -18,16 +20,11 @@ import shlex
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
-# print each stage's command instead of running it (tools/benchmark.py
-# --dry-run); test() then returns None
-DRY_RUN = False
-# processes per training / test stage (tools/benchmark.py --gpus): more than
-# one runs tools/train.py and tools/test.py under torch.distributed.run
-GPUS = 1
 DISTRIBUTED_TOOLS = ('train.py', 'test.py')
 
 
@@ -51,27 +48,14 @@ def log_progress(log: str) -> str:
     return f'{marks[-1][0]}/{marks[-1][1]}' if marks else ''
 
 
-# redraw the running stage's line in place (a terminal, one job at a time)
-LIVE = sys.stdout.isatty()
-
-
-def _show(line: str, final: bool) -> None:
-    """One progress line: redrawn in place when ``LIVE``, else printed
-    once when the stage ends."""
-    if LIVE:
-        print(f'\r\033[K{line}', end='\n' if final else '', flush=True)
-    elif final:
-        print(line, flush=True)
-
-
-def command(tool: str, args: Sequence[str]) -> List[str]:
-    """The command line of ``tools/<tool> args`` (distributed over
-    :data:`GPUS` processes for training and testing)."""
+def command(tool: str, args: Sequence[str], gpus: int = 1) -> List[str]:
+    """The command line of ``tools/<tool> args`` (distributed over ``gpus``
+    processes for training and testing)."""
     path = osp.join(REPO, 'tools', tool)
-    if GPUS > 1 and tool in DISTRIBUTED_TOOLS:
+    if gpus > 1 and tool in DISTRIBUTED_TOOLS:
         port = os.environ.get('PORT', '29500')
         return [sys.executable, '-m', 'torch.distributed.run',
-                f'--nproc_per_node={GPUS}', f'--master_port={port}', path,
+                f'--nproc_per_node={gpus}', f'--master_port={port}', path,
                 '--launcher', 'pytorch'] + list(args)
     return [sys.executable, path] + list(args)
 
@@ -187,63 +171,6 @@ def print_command(cmd: List[str], label: str,
     print(f'# {label}{note}\n{prefix}{shlex.join(cmd)}', flush=True)
 
 
-def run_tool(tool: str, args: List[str], log: str, done: Optional[str],
-             label: Optional[str] = None,
-             env: Optional[Dict[str, str]] = None) -> float:
-    """Run ``python tools/<tool> args`` unless ``done`` exists from the
-    same command (:func:`is_done`), showing its progress as ``label``;
-    ``env`` adds environment variables. A stale ``done`` is redone.
-
-    Its wall and CPU seconds go to ``timings.csv`` beside ``log``
-    (:func:`record_time`).
-
-    Returns:
-        seconds spent (0 when skipped).
-    """
-    cmd = command(tool, args)
-    if DRY_RUN:
-        print_command(cmd, label or tool, env, done)
-        return 0.0
-    label = label or tool
-    key = hashed_command(cmd, env)
-    if is_done(done, key):
-        _show(f'    {label:<44s} skipped (done)', final=True)
-        return 0.0
-    if done is not None and osp.exists(done):
-        print(f'    {label}: {done} was made by another command or from '
-              'other inputs: running it again', flush=True)
-        _forget(done)
-    if done is not None:
-        cmd = _resume_only_same(cmd, done, key)
-        key = hashed_command(cmd, env)
-    os.makedirs(osp.dirname(log), exist_ok=True)
-    start = time.time()
-    with open(log, 'w') as f:
-        f.write(' '.join(cmd) + '\n\n')
-        f.flush()
-        proc = subprocess.Popen(cmd, stdout=f, stderr=subprocess.STDOUT,
-                                cwd=REPO, env=dict(os.environ,
-                                                   PYTHONPATH=REPO,
-                                                   **(env or {})))
-        cpu = _wait(proc, lambda: _show(
-            f'    {label:<44s} {log_progress(log):>10s} '
-            f'{time.time() - start:5.0f}s', final=False))
-    wall = time.time() - start
-    _show(f'    {label:<44s} {"done" if proc.returncode == 0 else "FAILED":>10s}'
-          f' {wall:5.0f}s', final=True)
-    record_time(log, label, wall, cpu)
-    if proc.returncode != 0:
-        with open(log) as f:
-            tail = ''.join(f.readlines()[-15:])
-        raise StageError(f'{tool} failed (exit {proc.returncode}); log: '
-                         f'{log}\n{tail}')
-    if done is not None and not osp.exists(done):
-        raise StageError(f'{tool} finished but wrote no {done}; log: {log}')
-    if done is not None:
-        _write_record(done, key)
-    return wall
-
-
 def _wait(proc: subprocess.Popen, redraw) -> float:
     """Wait for ``proc`` (calling ``redraw`` about every second); returns
     its CPU seconds (user + system, its waited-for children included)."""
@@ -288,31 +215,112 @@ def read_times(path: str) -> Dict[str, tuple]:
     return rows
 
 
-def train(config: str, work_dir: str, options: List[str], log: str,
-          max_iters: int, label: Optional[str] = None,
-          env: Optional[Dict[str, str]] = None,
-          checkpoint: Optional[str] = None,
-          args: Sequence[str] = ()) -> str:
-    """tools/train.py; returns the last checkpoint (the reported model):
-    ``iter_<max_iters>.pth`` or the file name ``checkpoint`` in
-    ``work_dir``. ``args``: more tools/train.py flags (e.g. --resume)."""
-    ckpt = osp.join(work_dir, checkpoint or f'iter_{max_iters}.pth')
-    run_tool('train.py', [config, '--work-dir', work_dir] + list(args)
-             + (['--cfg-options'] + list(options) if options else []),
-             log, ckpt, label, env)
-    return ckpt
+@dataclass(frozen=True)
+class StageRunner:
+    """How the stages run (tools/benchmark.py's flags), one object passed
+    to the recipes.
+
+    Attributes:
+        dry_run: print each stage's command instead of running it
+            (``--dry-run``); :meth:`test` then returns None.
+        gpus: processes per training / test stage (``--gpus``): more than
+            one runs tools/train.py and tools/test.py under
+            torch.distributed.run.
+        live: redraw the running stage's progress line in place (a
+            terminal, one job at a time); else one line when it ends.
+    """
+    dry_run: bool = False
+    gpus: int = 1
+    live: bool = False
+
+    def show(self, line: str, final: bool) -> None:
+        """One progress line (see ``live``)."""
+        if self.live:
+            print(f'\r\033[K{line}', end='\n' if final else '', flush=True)
+        elif final:
+            print(line, flush=True)
+
+    def run_tool(self, tool: str, args: List[str], log: str,
+                 done: Optional[str], label: Optional[str] = None,
+                 env: Optional[Dict[str, str]] = None) -> float:
+        """Run ``python tools/<tool> args`` unless ``done`` exists from the
+        same command (:func:`is_done`), showing its progress as ``label``;
+        ``env`` adds environment variables. A stale ``done`` is redone.
+
+        Its wall and CPU seconds go to ``timings.csv`` beside ``log``
+        (:func:`record_time`).
+
+        Returns:
+            seconds spent (0 when skipped).
+        """
+        cmd = command(tool, args, self.gpus)
+        if self.dry_run:
+            print_command(cmd, label or tool, env, done)
+            return 0.0
+        label = label or tool
+        key = hashed_command(cmd, env)
+        if is_done(done, key):
+            self.show(f'    {label:<44s} skipped (done)', final=True)
+            return 0.0
+        if done is not None and osp.exists(done):
+            print(f'    {label}: {done} was made by another command or from '
+                  'other inputs: running it again', flush=True)
+            _forget(done)
+        if done is not None:
+            cmd = _resume_only_same(cmd, done, key)
+            key = hashed_command(cmd, env)
+        os.makedirs(osp.dirname(log), exist_ok=True)
+        start = time.time()
+        with open(log, 'w') as f:
+            f.write(' '.join(cmd) + '\n\n')
+            f.flush()
+            proc = subprocess.Popen(cmd, stdout=f, stderr=subprocess.STDOUT,
+                                    cwd=REPO, env=dict(os.environ,
+                                                       PYTHONPATH=REPO,
+                                                       **(env or {})))
+            cpu = _wait(proc, lambda: self.show(
+                f'    {label:<44s} {log_progress(log):>10s} '
+                f'{time.time() - start:5.0f}s', final=False))
+        wall = time.time() - start
+        status = 'done' if proc.returncode == 0 else 'FAILED'
+        self.show(f'    {label:<44s} {status:>10s} {wall:5.0f}s', final=True)
+        record_time(log, label, wall, cpu)
+        if proc.returncode != 0:
+            with open(log) as f:
+                tail = ''.join(f.readlines()[-15:])
+            raise StageError(f'{tool} failed (exit {proc.returncode}); log: '
+                             f'{log}\n{tail}')
+        if done is not None and not osp.exists(done):
+            raise StageError(f'{tool} finished but wrote no {done}; log: {log}')
+        if done is not None:
+            _write_record(done, key)
+        return wall
+
+    def train(self, config: str, work_dir: str, options: List[str], log: str,
+              max_iters: int, label: Optional[str] = None,
+              env: Optional[Dict[str, str]] = None,
+              checkpoint: Optional[str] = None,
+              args: Sequence[str] = ()) -> str:
+        """tools/train.py; returns the last checkpoint (the reported model):
+        ``iter_<max_iters>.pth`` or the file name ``checkpoint`` in
+        ``work_dir``. ``args``: more tools/train.py flags (e.g. --resume)."""
+        ckpt = osp.join(work_dir, checkpoint or f'iter_{max_iters}.pth')
+        self.run_tool('train.py', [config, '--work-dir', work_dir] + list(args)
+                      + (['--cfg-options'] + list(options) if options else []),
+                      log, ckpt, label, env)
+        return ckpt
 
 
-def test(config: str, checkpoint: str, work_dir: str, options: List[str],
-         log: str, label: Optional[str] = None,
-         env: Optional[Dict[str, str]] = None) -> Optional[dict]:
-    """tools/test.py; returns the metrics dict (None in a dry run)."""
-    out = osp.join(work_dir, 'metrics.json')
-    run_tool('test.py', [config, checkpoint, '--work-dir', work_dir,
-                         '--metrics-out', out]
-             + (['--cfg-options'] + list(options) if options else []),
-             log, out, label, env)
-    if DRY_RUN:
-        return None
-    with open(out) as f:
-        return json.load(f)
+    def test(self, config: str, checkpoint: str, work_dir: str, options: List[str],
+             log: str, label: Optional[str] = None,
+             env: Optional[Dict[str, str]] = None) -> Optional[dict]:
+        """tools/test.py; returns the metrics dict (None in a dry run)."""
+        out = osp.join(work_dir, 'metrics.json')
+        self.run_tool('test.py', [config, checkpoint, '--work-dir', work_dir,
+                                  '--metrics-out', out]
+                      + (['--cfg-options'] + list(options) if options else []),
+                      log, out, label, env)
+        if self.dry_run:
+            return None
+        with open(out) as f:
+            return json.load(f)

@@ -27,13 +27,6 @@ def _load_tool(name):
 benchmark = _load_tool('benchmark')
 
 
-@pytest.fixture(autouse=True)
-def restore_stage_flags():
-    saved = stages.DRY_RUN, stages.GPUS, stages.LIVE
-    yield
-    stages.DRY_RUN, stages.GPUS, stages.LIVE = saved
-
-
 def run_main(capsys, *argv):
     """tools/benchmark.py's main in-process: the printed commands as
     (label, argv) pairs, and the whole output."""
@@ -374,7 +367,8 @@ def test_metric_values():
     assert det.metric_value({'pascal_voc/mAP': 0.4}) == pytest.approx(40.0)
     with pytest.raises(stages.StageError, match="no 'pascal_voc/mAP'"):
         det.metric_value({'coco/bbox_mAP': 0.3})
-    stages.DRY_RUN = True
+    det = paper.PaperRecipe(paper.get('cityscapes->foggy'), 'o/s0', 0,
+                            runner=stages.StageRunner(dry_run=True))
     assert np.isnan(det.evaluate('bimem', 'ckpt.pth'))
     # tools/test.py writes per-class metrics (VisDA's) as lists
     test_tool = _load_tool('test')

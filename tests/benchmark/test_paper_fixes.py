@@ -12,14 +12,6 @@ from bimem_mm.benchmark import paper, paper_options, stages
 from bimem_mm.benchmark.stages import REPO
 
 
-@pytest.fixture(autouse=True)
-def restore_stage_flags():
-    saved = stages.DRY_RUN, stages.GPUS, stages.LIVE
-    stages.LIVE = False
-    yield
-    stages.DRY_RUN, stages.GPUS, stages.LIVE = saved
-
-
 # --- issue 10, cause 2: the METRICS registry ----------------------------
 def test_registry_locations_exist_and_build_the_synthia_metric():
     from bimem_mm import registry
@@ -194,7 +186,7 @@ def _fake_tool(monkeypatch):
     after --out (and reads nothing)."""
     script = ('import sys; a = sys.argv[1:]; '
               "open(a[a.index('--out') + 1], 'w').write(' '.join(a))")
-    monkeypatch.setattr(stages, 'command', lambda tool, args: [
+    monkeypatch.setattr(stages, 'command', lambda tool, args, gpus=1: [
         sys.executable, '-c', script] + list(args))
 
 
@@ -203,12 +195,13 @@ def test_stages_rerun_when_their_command_or_inputs_change(
     _fake_tool(monkeypatch)
     a, b = str(tmp_path / 'a.txt'), str(tmp_path / 'b.txt')
     log = str(tmp_path / 'log')
+    runner = stages.StageRunner()
 
     def stage_a(value):
-        return stages.run_tool('a', ['--out', a, f'x={value}'], log, a, 'A')
+        return runner.run_tool('a', ['--out', a, f'x={value}'], log, a, 'A')
 
     def stage_b():
-        return stages.run_tool('b', ['--out', b, f'load_from={a}'], log, b,
+        return runner.run_tool('b', ['--out', b, f'load_from={a}'], log, b,
                                'B')
     assert stage_a(1) > 0 and stage_b() > 0
     capsys.readouterr()
@@ -225,16 +218,16 @@ def test_stages_rerun_when_their_command_or_inputs_change(
     # other --threads: other numbers, so the stage runs again (the
     # default, one thread, keeps the records of plain commands)
     capsys.readouterr()
-    assert stages.run_tool('b', ['--out', b, f'load_from={a}'], log, b, 'B',
+    assert runner.run_tool('b', ['--out', b, f'load_from={a}'], log, b, 'B',
                            dict(OMP_NUM_THREADS='1')) == 0
-    assert stages.run_tool('b', ['--out', b, f'load_from={a}'], log, b, 'B',
+    assert runner.run_tool('b', ['--out', b, f'load_from={a}'], log, b, 'B',
                            dict(OMP_NUM_THREADS='2')) > 0
-    assert stages.run_tool('b', ['--out', b, f'load_from={a}'], log, b, 'B',
+    assert runner.run_tool('b', ['--out', b, f'load_from={a}'], log, b, 'B',
                            dict(OMP_NUM_THREADS='2')) == 0
     assert stage_b() > 0
     # the dry run says which stages a run would redo
-    stages.DRY_RUN = True
-    stages.run_tool('a', ['--out', a, 'x=3'], log, a, 'A')
+    stages.StageRunner(dry_run=True).run_tool('a', ['--out', a, 'x=3'], log,
+                                              a, 'A')
     assert 'a run redoes it' in capsys.readouterr().out
 
 
