@@ -265,3 +265,21 @@ def test_suite_options_skip_configs_without_their_parent_keys():
         'model.backbone.depth=18']
     warm = 'configs/seg/gta5_to_cityscapes/warmup_deeplabv2_r101_gta5.py'
     assert paper_options.applicable(warm, opts) == opts[:4]
+
+
+def test_stage_runner_holds_the_flags(tmp_path, capsys):
+    # issue 13: no module state; the flags live in the runner
+    assert not any(hasattr(stages, n) for n in ('DRY_RUN', 'GPUS', 'LIVE'))
+    assert '--nproc_per_node=2' in stages.command('train.py', ['c.py'], 2)
+    assert 'torch.distributed.run' not in stages.command(
+        'predict_blackbox.py', ['c.py'], 2)
+    stages.StageRunner(live=True).show('x', final=False)
+    assert capsys.readouterr().out == '\r\033[Kx'
+    stages.StageRunner().show('x', final=False)
+    assert capsys.readouterr().out == ''
+    dry = stages.StageRunner(dry_run=True, gpus=3)
+    metrics = dry.test('c.py', 'k.pth', str(tmp_path / 't'), ['a=1'],
+                       str(tmp_path / 'log'), 'T')
+    out = capsys.readouterr().out
+    assert metrics is None and '--nproc_per_node=3' in out and 'a=1' in out
+    assert not (tmp_path / 't').exists() and not (tmp_path / 'log').exists()
