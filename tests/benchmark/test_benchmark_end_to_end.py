@@ -73,13 +73,14 @@ def test_benchmark_writes_table_csv_and_plots(tmp_path):
         == 1 + 8
     assert '| cls | src2tgt | 1 | 8 |' in (out / 'timings.md').read_text()
     # progress lines, naming pair and seed as the runs go in parallel
-    assert 'cls src->tgt s1 train bimem' in proc.stdout
+    assert 'cls src->tgt s1 train bimem' in proc.stdout, proc.stdout[-3000:]
     # a rerun finds every stage done by the same command: nothing is
     # trained again, each stage says so
     again = benchmark(*args)
-    assert again.returncode == 0
-    assert ' done ' not in again.stdout
-    assert again.stdout.count('skipped (done)') >= 2 * 6
+    log = again.stdout[-3000:] + again.stderr[-3000:]
+    assert again.returncode == 0, log
+    assert ' done ' not in again.stdout, log
+    assert again.stdout.count('skipped (done)') >= 2 * 6, log
     assert (out / 'results.md').read_text() == table
     # reproducible: seed 0 again, one job instead of two and another
     # OMP_NUM_THREADS in the environment (the stages keep --threads 1),
