@@ -11,6 +11,7 @@ stage's config whatever its pipeline looks like.
 import functools
 import os
 import os.path as osp
+import threading
 import warnings
 from typing import Iterator, List, Optional, Sequence, Tuple
 
@@ -20,6 +21,11 @@ from . import stages
 SIZE_KEYS = ('scale', 'crop_size', 'img_scale')
 LOADERS = ('train_dataloader', 'memory_init_dataloader', 'val_dataloader',
            'test_dataloader')
+# one config read at a time: reading a ``pkg::`` base runs MMEngine's
+# ``is_installed``, which reloads ``pkg_resources``; two --jobs threads
+# reading configs at once then fail at random with "Expected str,
+# Requirement, or Distribution"
+_LOAD_LOCK = threading.Lock()
 
 
 def split_options(text: str) -> List[str]:
@@ -49,13 +55,14 @@ def load(config: str, options: Tuple[str, ...] = ()):
     """The config (a checkout path or absolute) with ``KEY=VALUE``
     cfg-options, read once."""
     from mmengine.config import Config, DictAction
-    with warnings.catch_warnings():      # the mm* packages' import noise
+    with _LOAD_LOCK, warnings.catch_warnings():  # + the mm* import noise
         warnings.simplefilter('ignore')
         cfg = Config.fromfile(osp.join(stages.REPO, config),
                               import_custom_modules=False)
-    if options:
-        cfg.merge_from_dict({k: DictAction._parse_iterable(v) for k, _, v in
-                             (o.partition('=') for o in options)})
+        if options:
+            cfg.merge_from_dict({k: DictAction._parse_iterable(v)
+                                 for k, _, v in
+                                 (o.partition('=') for o in options)})
     return cfg
 
 
