@@ -75,7 +75,8 @@ def roi_losses_and_mmdets(det, batch, alpha=1.0, beta=0.0):
 
 
 def make_store(root, npz, mode='topk', k=3, score=0.9, seed=0):
-    """A det store whose boxes are the scenes' boxes, labels noisy."""
+    """A det store whose boxes are the scenes' boxes, labels noisy;
+    ``score`` one value, or values repeated over each image's boxes."""
     rng = np.random.default_rng(seed)
     ds = scene_dataset(npz)
     with PredictionWriter(str(root), 'det', [str(i) for i in range(10)],
@@ -87,7 +88,8 @@ def make_store(root, npz, mode='topk', k=3, score=0.9, seed=0):
             logits = rng.normal(size=(len(boxes), 10)) * 2
             probs = np.exp(logits) / np.exp(logits).sum(1, keepdims=True)
             writer.add(info['bb_key'], probs, bboxes=boxes,
-                       scores=np.full(len(boxes), score, np.float32),
+                       scores=np.resize(np.asarray(score, np.float32),
+                                        len(boxes)),
                        img_shape=info['ori_shape'])
     return str(root)
 
@@ -120,3 +122,29 @@ def tiny_data(tmp_path):
     ``from conftest import ...``)."""
     npz = make_npz(tmp_path / 'digits.npz')
     return npz, make_store(tmp_path / 'store', npz)
+
+
+def model_and_batch(data, **options):
+    """The BiMem scene detector (``options`` on its wrapper; ``train_cfg``:
+    per stage assigner updates) and a preprocessed batch of ``data``
+    (npz, store) read through the black-box box loader."""
+    import torch
+    from mmengine.config import Config
+    from mmengine.dataset import pseudo_collate
+    from mmengine.registry import init_default_scope
+
+    import bimem_mm.det  # noqa: F401
+    from bimem_mm.registry import MODELS
+    npz, store = data
+    init_default_scope('mmdet')
+    cfg = Config.fromfile(BIMEM)
+    for name, part in (options.pop('train_cfg', None) or {}).items():
+        cfg.model.model.train_cfg[name].assigner.update(part['assigner'])
+    torch.manual_seed(0)
+    model = MODELS.build(dict(cfg.model, **options))
+    ds = scene_dataset(npz, pipeline=[
+        dict(type='bimem_mm.LoadBlackBoxBoxes', store=store),
+        dict(type='Resize', scale=(64, 64), keep_ratio=True),
+        dict(type='PackDetInputs', meta_keys=META)])
+    raw = pseudo_collate([ds[i] for i in range(BATCH)])
+    return model, model.data_preprocessor(raw, True)

@@ -4,14 +4,8 @@ class-balanced RoI targets)."""
 import numpy as np
 import pytest
 import torch
-from det_helpers import BATCH, BIMEM, META, make_npz, scene_dataset
-from mmengine.config import Config
-from mmengine.dataset import pseudo_collate
-from mmengine.registry import init_default_scope
+from det_helpers import BATCH, BIMEM, make_npz, make_store, model_and_batch
 from mmengine.structures import InstanceData
-
-from bimem_mm.registry import MODELS
-from bimem_mm.store import PredictionWriter
 
 IGNORE = dict(rpn=dict(assigner=dict(ignore_iof_thr=0.5)),
               rcnn=dict(assigner=dict(ignore_iof_thr=0.5)))
@@ -22,41 +16,12 @@ def data(tmp_path_factory):
     """Scenes whose black-box boxes score 0.9 and 0.3 alternately."""
     root = tmp_path_factory.mktemp('det_warmup_options')
     npz = make_npz(root / 'digits.npz')
-    ds = scene_dataset(npz)
-    rng = np.random.default_rng(0)
-    with PredictionWriter(str(root / 'store'), 'det',
-                          [str(i) for i in range(10)], mode='probs') as w:
-        for i in range(len(ds)):
-            info = ds.get_data_info(i)
-            boxes = np.array([a['bbox'] for a in info['instances']],
-                             np.float32)
-            logits = rng.normal(size=(len(boxes), 10)) * 2
-            probs = np.exp(logits) / np.exp(logits).sum(1, keepdims=True)
-            scores = np.where(np.arange(len(boxes)) % 2, 0.3, 0.9)
-            w.add(info['bb_key'], probs.astype(np.float32), bboxes=boxes,
-                  scores=scores.astype(np.float32),
-                  img_shape=info['ori_shape'])
-    return npz, str(root / 'store')
+    return npz, make_store(root / 'store', npz, mode='probs',
+                           score=(0.9, 0.3))
 
 
 def _model_and_batch(data, **options):
-    import bimem_mm.det  # noqa: F401
-    npz, store = data
-    init_default_scope('mmdet')
-    cfg = Config.fromfile(BIMEM)
-    train_cfg = options.pop('train_cfg', None)
-    if train_cfg is not None:
-        for name, part in train_cfg.items():
-            cfg.model.model.train_cfg[name].assigner.update(
-                part['assigner'])
-    torch.manual_seed(0)
-    model = MODELS.build(dict(cfg.model, stage='warmup', **options))
-    ds = scene_dataset(npz, pipeline=[
-        dict(type='bimem_mm.LoadBlackBoxBoxes', store=store),
-        dict(type='Resize', scale=(64, 64), keep_ratio=True),
-        dict(type='PackDetInputs', meta_keys=META)])
-    raw = pseudo_collate([ds[i] for i in range(BATCH)])
-    return model, model.data_preprocessor(raw, True)
+    return model_and_batch(data, stage='warmup', **options)
 
 
 def test_ignore_score_thr_needs_ignoring_assigners(data):

@@ -2,12 +2,7 @@
 wrapper: which black-box boxes become units / warm-up targets."""
 import pytest
 import torch
-from det_helpers import BATCH, BIMEM, META, scene_dataset, tiny_data
-from mmengine.config import Config
-from mmengine.dataset import pseudo_collate
-from mmengine.registry import init_default_scope
-
-from bimem_mm.registry import MODELS
+from det_helpers import BATCH, model_and_batch, tiny_data
 
 
 @pytest.fixture(scope='module')
@@ -15,19 +10,7 @@ def data(tmp_path_factory):
     return tiny_data(tmp_path_factory.mktemp('det_options'))
 
 
-def _model_and_batch(data, **options):
-    import bimem_mm.det  # noqa: F401
-    npz, store = data
-    init_default_scope('mmdet')
-    cfg = Config.fromfile(BIMEM)
-    torch.manual_seed(0)
-    model = MODELS.build(dict(cfg.model, **options))
-    ds = scene_dataset(npz, pipeline=[
-        dict(type='bimem_mm.LoadBlackBoxBoxes', store=store),
-        dict(type='Resize', scale=(64, 64), keep_ratio=True),
-        dict(type='PackDetInputs', meta_keys=META)])
-    raw = pseudo_collate([ds[i] for i in range(BATCH)])
-    return model, model.data_preprocessor(raw, True)
+_model_and_batch = model_and_batch
 
 
 def test_min_box_size_drops_small_projected_boxes(data):
