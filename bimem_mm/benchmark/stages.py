@@ -2,10 +2,12 @@
 
 Each stage is a subprocess; its log goes to ``<out>/logs``. Beside each
 stage's output a record (``.stage-<output name>``) keeps a hash of the
-command line that made it and of the records of the stage outputs it read;
-a stage whose output exists with the same record is skipped ("skipped
-(done)"), so an interrupted benchmark resumes, and a stage whose command
-or inputs changed (other options, ``--iters``, a rerun warm-up) runs again.
+command line that made it, of the config files it names (their contents
+and local ``_base_`` files, :mod:`.config_digest`) and of the records of the
+stage outputs it read; a stage whose output exists with the same record is
+skipped ("skipped (done)"), so an interrupted benchmark resumes, and a
+stage whose command or inputs changed (other options, ``--iters``, an
+edited config, a rerun warm-up) runs again.
 How stages run is one :class:`StageRunner` (``--dry-run``, ``--gpus``,
 the live progress line), passed to the recipes; in a dry run every stage
 prints its command line instead of running it (nothing is read, run or
@@ -22,6 +24,8 @@ import sys
 import time
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence
+
+from .config_digest import config_digest, is_config
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
@@ -81,10 +85,16 @@ def _input_record(token: str, own: Optional[str]) -> Optional[str]:
     return None
 
 
+def _is_tool(path: str) -> bool:
+    """``path`` is one of the pipeline's ``tools/*.py`` (not a config)."""
+    return osp.dirname(osp.abspath(path)) == osp.join(REPO, 'tools')
+
+
 def stage_hash(cmd: Sequence[str], done: Optional[str] = None) -> str:
     """sha256 of a stage's command line (without ``--resume PATH``, which
-    only says where an interrupted run goes on) and of the records of the
-    stage outputs it reads, so that a rerun of an input reruns its users."""
+    only says where an interrupted run goes on), of the contents of the
+    config files it names and of the records of the stage outputs it
+    reads, so that an edited config or a rerun input reruns its users."""
     tokens = list(cmd)
     if '--resume' in tokens:
         i = tokens.index('--resume')
@@ -93,6 +103,8 @@ def stage_hash(cmd: Sequence[str], done: Optional[str] = None) -> str:
     h = hashlib.sha256()
     for token in tokens:
         h.update(token.encode() + b'\0')
+        if is_config(token) and not _is_tool(token):
+            h.update(b'{' + config_digest(token).encode() + b'}\0')
         record = _input_record(token, own)
         if record:
             h.update(b'<' + record.encode() + b'>\0')
