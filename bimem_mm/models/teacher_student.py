@@ -9,6 +9,7 @@ of the task model holds the units' features (and, where it is not the
 model's output, their logits) is the config value ``units``, recorded with
 :class:`~bimem_mm.models.recorder.LayerRecorder` (docs/extending.md).
 """
+import inspect
 from typing import Dict, List, NamedTuple, Optional
 
 import torch
@@ -119,7 +120,8 @@ class TeacherStudentAdapter(BaseModel):
                             'refiner config (the memories)')
         self.refiner = None if refiner is None else self._build_refiner(
             dict(refiner), ignore_index)
-        self.loss_fn = None if loss is None else MODELS.build(loss)
+        self.loss_fn = None if loss is None else self._build_loss(
+            dict(loss), ignore_index)
         self.stage, self.predict_on = stage, predict_on
         self.warmup_threshold = warmup_threshold
         self.warmup_criterion = None if warmup is None else WarmupLoss(
@@ -140,6 +142,17 @@ class TeacherStudentAdapter(BaseModel):
                                             self.units_cfg['features'])
         refiner.setdefault('ignore_index', ignore_index)
         return MODELS.build(refiner)
+
+    @staticmethod
+    def _build_loss(loss: dict, ignore_index: int):
+        """The method's loss; one that takes ``ignore_index`` gets the
+        adapter's unless its config sets its own."""
+        cls = MODELS.get(loss['type']) if isinstance(loss['type'], str) \
+            else loss['type']
+        if cls is not None and 'ignore_index' in inspect.signature(
+                cls.__init__).parameters:
+            loss.setdefault('ignore_index', ignore_index)
+        return MODELS.build(loss)
 
     def recorded(self, model, forward) -> tuple:
         """Run ``forward()`` (a forward of ``model``) with the unit layers
