@@ -180,3 +180,11 @@ def test_soft_weight_distils_towards_the_calibrated_distribution(
     assert model.student.head.fc.weight.grad.abs().sum() > 0
     with pytest.raises(ValueError, match='soft_weight'):
         build(soft_weight=-1.0)
+
+
+def test_dine_refuses_soft_weight():
+    init_default_scope('mmpretrain')
+    with pytest.raises(TypeError, match='soft_weight'):
+        MODELS.build(dict(type='bimem_mm.DINEClassifier', model=NET,
+                          refiner=None, loss=None, stage='bimem',
+                          soft_weight=1.0))
