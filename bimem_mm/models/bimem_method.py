@@ -11,7 +11,7 @@ from typing import Dict, Optional
 import torch
 
 from ..core import AdaptiveTarget, Calibration, label_accuracies
-from ..core.dine import information_maximization
+from ..core.dine import information_maximization, soft_cross_entropy
 from ..core.warmup import ClassBalance
 from .teacher_student import Units
 
@@ -19,7 +19,7 @@ IM_PRIORS = ('uniform', 'black_box')
 #: the options only the BiMem method reads (a baseline refuses them, and
 #: a ``refiner`` or ``loss`` config: DINE configs set both to None)
 BIMEM_OPTIONS = ('im_weight', 'im_prior', 'mix_weight', 'mix_alpha',
-                 'adaptive_source', 'balance')
+                 'adaptive_source', 'balance', 'soft_weight')
 
 
 class BiMemMethod:
@@ -55,6 +55,11 @@ class BiMemMethod:
             means weighted by ``freq[y] ** -power``, ``freq`` the frequency
             of the calibrated labels y (segmentation's ``bimem_plus``:
             background holds most pixels). Buffer ``label_balance.``.
+        soft_weight: weight of a soft cross entropy of the student towards
+            the calibrated distribution ``normalise(w_mem * p_source)``
+            (0: faithful, hard labels only). With ``adaptive_source`` this
+            is DINE's adaptive soft target with the memories' weights
+            applied (cls ``bimem_plus``; docs/dev_suite/cls.md).
         *args, **kwargs: the adapter's.
     """
 
@@ -66,7 +71,8 @@ class BiMemMethod:
                  mix_alpha: float = 0.3,
                  adaptive_source: Optional[dict] = None,
                  loss: Optional[dict] = None,
-                 balance: Optional[dict] = None, **kwargs):
+                 balance: Optional[dict] = None, soft_weight: float = 0.0,
+                 **kwargs):
         super().__init__(*args, loss=dict(loss or self.default_loss),
                          **kwargs)
         if im_prior not in IM_PRIORS:
@@ -74,6 +80,9 @@ class BiMemMethod:
                              f'{im_prior!r}')
         self.im_weight, self.im_prior = im_weight, im_prior
         self.mix_weight, self.mix_alpha = mix_weight, mix_alpha
+        if soft_weight < 0:
+            raise ValueError(f'soft_weight must be >= 0, got {soft_weight}')
+        self.soft_weight = soft_weight
         self.adaptive_source = self._adaptive_source_cfg(adaptive_source)
         self.label_balance = None if balance is None else ClassBalance(
             **dict(dict(num_classes=self.refiner.num_classes,
@@ -108,6 +117,9 @@ class BiMemMethod:
                               self.masked(cal.labels_long, student),
                               **({} if weights is None else
                                  dict(weights=weights)))
+        if self.soft_weight:
+            losses['loss_soft'] = self.soft_weight * soft_cross_entropy(
+                student.logits, cal.probs, student.valid)
         if self.im_weight:
             losses['loss_im'] = self.im_loss(student.logits, bb,
                                              student.valid)

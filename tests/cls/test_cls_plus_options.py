@@ -150,3 +150,41 @@ def test_im_prior_follows_the_black_box_marginal():
     assert not torch.allclose(uniform.im_loss(student.logits, bb), expected)
     with pytest.raises(ValueError, match='im_prior'):
         build(im_prior='flat')
+
+
+def test_soft_weight_distils_towards_the_calibrated_distribution(
+        monkeypatch):
+    inputs, samples = batch(4)
+    plain = build()
+    init_memory(plain, inputs, samples)
+    assert 'loss_soft' not in plain.loss(inputs, samples)
+    model = build(soft_weight=2.0)
+    init_memory(model, inputs, samples)
+    calibrations = []
+    original = model.refine
+
+    def spy(*args):
+        out = original(*args)
+        calibrations.append(out[2])
+        return out
+    monkeypatch.setattr(model, 'refine', spy)
+    losses = model.loss(inputs, samples)
+    probs = calibrations[0].probs
+    # a calibrated distribution, not one-hot labels
+    assert torch.allclose(probs.sum(1), torch.ones(BATCH))
+    assert (probs.max(1).values < 1).all()
+    student = model.units(model.student, inputs, samples)
+    expected = -(probs * torch.log_softmax(student.logits, 1)).sum(1).mean()
+    assert torch.allclose(losses['loss_soft'], 2.0 * expected, atol=1e-6)
+    losses['loss_soft'].backward()
+    assert model.student.head.fc.weight.grad.abs().sum() > 0
+    with pytest.raises(ValueError, match='soft_weight'):
+        build(soft_weight=-1.0)
+
+
+def test_dine_refuses_soft_weight():
+    init_default_scope('mmpretrain')
+    with pytest.raises(TypeError, match='soft_weight'):
+        MODELS.build(dict(type='bimem_mm.DINEClassifier', model=NET,
+                          refiner=None, loss=None, stage='bimem',
+                          soft_weight=1.0))
