@@ -1,11 +1,15 @@
 """The teacher-student base's ``warmup`` options (class balance, soft
 labels) on the segmentor's pixel units, and through tools/train.py."""
+import importlib.util
+import os.path as osp
+
 import pytest
 import torch
 from mmengine.dataset import pseudo_collate
 from seg_helpers import (
     BATCH,
     BIMEM,
+    REPO,
     WARMUP,
     build_cfg,
     make_npz,
@@ -105,10 +109,26 @@ def test_seg_calibration_report_runs(tmp_path, data):
     out = run_tool('benchmarks/seg_calibration.py', config, ckpt,
                    '--temperatures', '1,0.1', '--batches', '1',
                    '--batch-size', str(BATCH)).stdout
-    assert 'black box pixel accuracy' in out
+    assert 'black box pixel accuracy' in out and 'label mIoU' in out
     rows = [line for line in out.splitlines() if line.startswith('| 1 |')
             or line.startswith('| 0.1 |')]
     assert len(rows) == 2
     for row in rows:
-        acc, changed = (float(v) for v in row.split('|')[2:4])
-        assert 0 <= acc <= 1 and 0 <= changed <= 1
+        values = [float(v) for v in row.split('|')[2:-1]]
+        assert len(values) == 8
+        assert all(0 <= v <= 1 for v in values)
+
+
+def test_seg_calibration_label_scores():
+    """mIoU and mAcc of a label map from its confusion (rows truth): the
+    classes neither side has are left out."""
+    path = osp.join(REPO, 'tools', 'benchmarks', 'seg_calibration.py')
+    spec = importlib.util.spec_from_file_location('seg_calibration', path)
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    # truth bg: 8 px, 6 labelled bg, 2 labelled digit 1; truth 1: 2 px,
+    # both right; class 2 absent everywhere
+    conf = torch.tensor([[6., 2., 0.], [0., 2., 0.], [0., 0., 0.]])
+    miou, macc = tool.label_scores(conf)
+    assert miou == pytest.approx((6 / 8 + 2 / 4) / 2)
+    assert macc == pytest.approx((6 / 8 + 1.0) / 2)
