@@ -197,9 +197,17 @@ def test_stage_iters_lengthen_one_stage_that_every_method_starts_from(pair):
     assert trained['dine'][:2] == (10, 'train_cfg.max_iters=10')
     assert trained['bimem'][0] == 10
     assert trained['dine_half'][0] == trained['bimem_plus'][0] == 5
-    # the class default is untouched; no factor: every stage trains iters
+    # the class default is untouched: det's warm-up trains 3x (chosen on
+    # the dev pairs), --stage-iters warmup=1 the official length; no
+    # factor (cls): every stage trains iters
     assert DetRecipe(src, tgt, out, seed=0, iters=10).stage_length(
+        'warmup') == 30
+    assert DetRecipe(src, tgt, out, seed=0, iters=10,
+                     stage_iters={'warmup': 1.0}).stage_length('warmup') == 10
+    assert ClsRecipe(src, tgt, out, seed=0, iters=10).stage_length(
         'warmup') == 10
+    assert DetRecipe(src, tgt, out, seed=0, iters=10).stage_length(
+        'bimem') == 10
     with pytest.raises(stages.StageError, match='warmpu'):
         DetRecipe(src, tgt, out, seed=0, stage_iters={'warmpu': 2.0})
     spec = importlib.util.spec_from_file_location(
