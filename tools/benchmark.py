@@ -94,6 +94,11 @@ def parse_args(argv=None):
     parser.add_argument('--iters', type=int, default=None,
                         help='training iterations of every stage (default: '
                         "each task's, fewer in --suite demo)")
+    parser.add_argument('--stage-iters', action='append', default=[],
+                        metavar='STAGE=FACTOR',
+                        help="train one stage FACTOR times --iters, e.g. "
+                        "warmup=2 (every method starts from that warm-up; "
+                        "default: each recipe's stage_iters); digit suites")
     parser.add_argument('--method-options', action='append', default=[],
                         metavar='METHOD:KEY=VAL[,KEY=VAL]',
                         help='extra --cfg-options for one method, e.g. '
@@ -197,6 +202,10 @@ def parse_args(argv=None):
         parser.error(str(err))
     if args.iters is not None and args.iters < 1:
         parser.error('--iters must be >= 1')
+    try:
+        args.stage_factors = stage_factors(args.stage_iters)
+    except ValueError as err:
+        parser.error(str(err))
     if not args.image_scale > 0:
         parser.error('--image-scale must be > 0')
     for opt in args.cfg_options:
@@ -229,6 +238,9 @@ def parse_args(argv=None):
     if args.suite == 'paper' and image_flags:
         parser.error(f'{", ".join(image_flags)}: only with the digit suites '
                      'and --pair (the paper configs fix their images)')
+    if args.suite == 'paper' and args.stage_iters:
+        parser.error('--stage-iters: only with the digit suites and --pair '
+                     '(use --iters or the configs with --suite paper)')
     if args.suite != 'paper' and paper_only:
         parser.error(f'{", ".join(paper_only)}: only with --suite paper')
     if args.suite == 'paper' and args.analysis:
@@ -246,6 +258,22 @@ def parse_args(argv=None):
         args.jobs = (max(1, (os.cpu_count() or 1) // args.threads)
                      if args.suite == 'demo' else 1)
     return args
+
+
+def stage_factors(specs):
+    """['warmup=2'] -> {'warmup': 2.0} (a positive factor per stage)."""
+    out = {}
+    for spec in specs:
+        stage, sep, value = spec.partition('=')
+        try:
+            factor = float(value)
+        except ValueError:
+            factor = float('nan')
+        if not sep or not stage or not factor > 0:
+            raise ValueError(f'--stage-iters {spec}: expected STAGE=FACTOR '
+                             'with a factor > 0, e.g. warmup=2')
+        out[stage] = factor
+    return out
 
 
 def method_options(specs):
@@ -403,7 +431,8 @@ def run_unit(args, unit, threads, tagged=False, runner=None):
           f'({iters} iterations a stage)', flush=True)
     recipe = recipe_cls(source, target, out, seed, iters, args.method_opts,
                         args.analysis, threads,
-                        image_format=args.image_format, runner=runner)
+                        image_format=args.image_format, runner=runner,
+                        stage_iters=args.stage_factors)
     recipe.name = tag
     return recipe, recipe.run(methods)
 

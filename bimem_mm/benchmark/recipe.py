@@ -63,11 +63,17 @@ class Recipe:
     threads = 1                   # CPU threads of every stage (see env)
     default_iters = 1000          # iterations of every training stage
     demo_iters = 1000             # the same in ``--suite demo`` (2 CPUs)
+    # stage name -> factor of ``iters`` it trains for (e.g. {'warmup': 2.0}:
+    # a warm-up twice as long; every method then starts from that one
+    # warm-up); a stage not listed trains ``iters``. tools/benchmark.py
+    # --stage-iters overrides entries.
+    stage_iters: Dict[str, float] = {}
 
     def __init__(self, source: str, target: str, out: str, seed: int,
                  iters: Optional[int] = None, method_options=None,
                  analysis: bool = False, threads: Optional[int] = None,
-                 runner: Optional[stages.StageRunner] = None):
+                 runner: Optional[stages.StageRunner] = None,
+                 stage_iters: Optional[Dict[str, float]] = None):
         self.source, self.target = source, target
         # how the stages run (tools/benchmark.py --dry-run, --gpus)
         self.runner = runner or stages.StageRunner()
@@ -79,6 +85,13 @@ class Recipe:
         self.method_options = method_options or {}
         self.analysis = analysis
         self.starts = dict(STARTS.get(self.task, {}))
+        self.stage_iters = {**type(self).stage_iters, **(stage_iters or {})}
+        known = set(self.configs) | set(self.variants) | {'dine_half'}
+        unknown = sorted(set(self.stage_iters) - known)
+        if unknown:
+            raise stages.StageError(
+                f'{self.task}: stage_iters names no stage {unknown}; '
+                f'stages: {sorted(known)}')
 
     def data_options(self, role: str,
                      config: Optional[str] = None) -> List[str]:
@@ -140,10 +153,15 @@ class Recipe:
     def label(self, text: str) -> str:
         return f'{self.name or self.task} {text}'
 
+    def stage_length(self, name: str) -> int:
+        """Training iterations of stage ``name``: ``iters`` times its
+        ``stage_iters`` factor (at least 1)."""
+        return max(1, round(self.iters * self.stage_iters.get(name, 1.0)))
+
     def train(self, method: str, extra: List[str] = (), iters: int = None,
               name: str = None) -> str:
-        iters = iters or self.iters
         name = name or method
+        iters = iters or self.stage_length(name)
         config = self.config(method)
         options = self.options(method) + list(extra)
         return self.runner.train(config, self.path(name),

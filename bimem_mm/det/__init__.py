@@ -11,6 +11,8 @@ from .datasets import DigitScenesDataset  # noqa: E402
 from .detector import BiMemDetector  # noqa: E402
 from .dine import DINEDetector  # noqa: E402
 from .transforms import BLACK_BOX_META_KEYS, LoadBlackBoxBoxes  # noqa: E402
+from .warmup_ema import WarmupEMAHook  # noqa: E402
 
 __all__ = ['BiMemDetector', 'DINEDetector', 'BoxProbsDetector',
-           'DigitScenesDataset', 'LoadBlackBoxBoxes', 'BLACK_BOX_META_KEYS']
+           'DigitScenesDataset', 'LoadBlackBoxBoxes', 'BLACK_BOX_META_KEYS',
+           'WarmupEMAHook']

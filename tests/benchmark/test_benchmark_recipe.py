@@ -146,3 +146,79 @@ def test_stage_threads_do_not_follow_the_machine(pair, monkeypatch):
         == [4]
     with pytest.raises(SystemExit):
         tool.parse_args(['--threads', '0'])
+
+
+class _RecordingRunner:
+    """Records the iterations and start of every training stage."""
+
+    def __init__(self):
+        self.trained, self.tools = {}, []
+
+    def train(self, config, work_dir, options, log, iters, label, env):
+        name = osp.basename(work_dir)
+        start = [o for o in options if o.startswith('load_from=')]
+        max_iters = [o for o in options
+                     if o.startswith('train_cfg.max_iters=')]
+        self.trained[name] = (iters, max_iters[-1], start)
+        return osp.join(work_dir, f'iter_{iters}.pth')
+
+    def test(self, *args):
+        return None
+
+    def run_tool(self, tool, args, *rest):
+        self.tools.append((tool, list(args)))
+        return 0.0
+
+
+def test_stage_iters_lengthen_one_stage_that_every_method_starts_from(pair):
+    """--stage-iters warmup=2: the warm-up trains 2x --iters, max_iters
+    included; dine, bimem and bimem_plus (via its half DINE run) all load
+    that one warm-up and keep their own budget; an unknown stage is an
+    error and the flag is parsed and checked by tools/benchmark.py."""
+    import importlib.util
+
+    from bimem_mm.benchmark.det import DetRecipe
+    src, tgt, out = pair
+    runner = _RecordingRunner()
+    recipe = DetRecipe(src, tgt, out, seed=0, iters=10, runner=runner,
+                       stage_iters={'warmup': 2.0})
+    recipe.metric_value = lambda metrics: 0.0
+    recipe.run(['warmup', 'dine', 'bimem', 'bimem_plus'])
+    trained = runner.trained
+    assert trained['warmup'][:2] == (20, 'train_cfg.max_iters=20')
+    warm = 'load_from=' + osp.join(out, 'warmup', 'iter_20.pth')
+    for stage in ('dine', 'dine_half'):
+        assert trained[stage][2] == [warm], stage
+    # bimem's memory is initialised from that warm-up
+    init = [args for tool, args in runner.tools if tool == 'init_memory.py'
+            and args[2:4] == ['--out', osp.join(out, 'bimem',
+                                                'memory_init.pth')]]
+    assert init and init[0][1] == warm[len('load_from='):]
+    assert trained['dine'][:2] == (10, 'train_cfg.max_iters=10')
+    assert trained['bimem'][0] == 10
+    assert trained['dine_half'][0] == trained['bimem_plus'][0] == 5
+    # the class default is untouched: det's warm-up trains 3x (chosen on
+    # the dev pairs), --stage-iters warmup=1 the official length; no
+    # factor (cls): every stage trains iters
+    assert DetRecipe(src, tgt, out, seed=0, iters=10).stage_length(
+        'warmup') == 30
+    assert DetRecipe(src, tgt, out, seed=0, iters=10,
+                     stage_iters={'warmup': 1.0}).stage_length('warmup') == 10
+    assert ClsRecipe(src, tgt, out, seed=0, iters=10).stage_length(
+        'warmup') == 10
+    assert DetRecipe(src, tgt, out, seed=0, iters=10).stage_length(
+        'bimem') == 10
+    with pytest.raises(stages.StageError, match='warmpu'):
+        DetRecipe(src, tgt, out, seed=0, stage_iters={'warmpu': 2.0})
+    spec = importlib.util.spec_from_file_location(
+        '_tool_benchmark', osp.join(stages.REPO, 'tools', 'benchmark.py'))
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    args = tool.parse_args(['--suite', 'digits', '--stage-iters',
+                            'warmup=2.5'])
+    assert args.stage_factors == {'warmup': 2.5}
+    for bad in ('warmup', 'warmup=0', 'warmup=x', '=2'):
+        with pytest.raises(SystemExit):
+            tool.parse_args(['--suite', 'digits', '--stage-iters', bad])
+    with pytest.raises(SystemExit):
+        tool.parse_args(['--suite', 'paper', '--stage-iters', 'warmup=2'])
