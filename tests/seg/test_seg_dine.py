@@ -22,6 +22,7 @@ from bimem_mm.registry import DATASETS, MODELS
 
 DINE = 'configs/seg/digits/dine_scenes.py'
 PLUS = 'configs/seg/digits/bimem_plus_scenes.py'
+BALANCED = 'configs/seg/digits/bimem_plus_balanced_scenes.py'
 
 
 @pytest.fixture(scope='module')
@@ -112,13 +113,27 @@ def test_bimem_plus_keeps_the_faithful_values(data):
     assert model.refiner.temperature == 1.0
 
 
+def test_bimem_plus_is_faithful_on_digit_scenes(data):
+    """The digit bimem_plus builds the faithful model: the same modules
+    and state keys as bimem_scenes.py, no loss balance (the balanced loss
+    lost on both development pairs, docs/dev_suite/seg.md session 5)."""
+    plus, _ = _model_and_batch(PLUS, data)
+    faithful, _ = _model_and_batch('configs/seg/digits/bimem_scenes.py',
+                                   data)
+    assert plus.label_balance is None
+    assert plus.state_dict().keys() == faithful.state_dict().keys()
+    for key, value in faithful.state_dict().items():
+        assert torch.equal(plus.state_dict()[key], value), key
+
+
 def test_bimem_plus_balances_the_loss_by_calibrated_label_frequency(data):
-    """bimem_plus's ``balance``: both terms weighted by freq ** -0.5 of the
-    calibrated labels (docs/dev_suite/seg.md); faithful BiMem unweighted."""
+    """The balanced bimem_plus option: both terms weighted by freq ** -0.5
+    of the calibrated labels (docs/dev_suite/seg.md); faithful BiMem
+    unweighted."""
     import copy
 
     from bimem_mm.core.warmup import ClassBalance
-    model, batch = _model_and_batch(PLUS, data)
+    model, batch = _model_and_batch(BALANCED, data)
     bal = model.label_balance
     assert (bal.mode, bal.power, bal.momentum) == ('running', 0.5, 0.9)
     inputs, samples = batch['inputs'], batch['data_samples']

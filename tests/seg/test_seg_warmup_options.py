@@ -86,6 +86,14 @@ def test_warmup_options_train_and_load_into_bimem(tmp_path, data):
              '--cfg-options', *tiny_options(
                  npz, store, 1, [f'load_from={warm_dir / "iter_2.pth"}']))
     assert (tmp_path / 'bimem' / 'iter_1.pth').exists()
+    # the balanced bimem_plus option (not the default) trains from it too
+    run_tool('train.py', 'configs/seg/digits/bimem_plus_balanced_scenes.py',
+             '--work-dir', tmp_path / 'balanced', '--cfg-options',
+             *tiny_options(npz, store, 1,
+                           [f'load_from={warm_dir / "iter_2.pth"}']))
+    sd = torch.load(tmp_path / 'balanced' / 'iter_1.pth',
+                    weights_only=True)['state_dict']
+    assert float(sd['label_balance.class_freq'].sum()) > 0
 
 
 @pytest.mark.slow
