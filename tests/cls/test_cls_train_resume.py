@@ -99,3 +99,23 @@ def test_resume_needs_the_compat_module(tmp_path, tiny_data):
              '--cfg-options', *more)
     assert torch.load(work / 'iter_3.pth', weights_only=True)['meta'][
         'iter'] == 3
+
+
+def test_soft_weight_trains_end_to_end(tmp_path, tiny_data):
+    """The opt-in ``model.soft_weight`` (docs/classification.md) through
+    tools/train.py on bimem_plus_digits.py: the soft term is trained and
+    logged, and the run leaves its last checkpoint."""
+    npz, store = tiny_data
+    warm_dir = tmp_path / 'warmup'
+    run_tool('train.py', WARMUP, '--work-dir', warm_dir, '--cfg-options',
+             *tiny_options(npz, store, 2))
+    work = tmp_path / 'plus'
+    out = run_tool('train.py', 'configs/cls/digits/bimem_plus_digits.py',
+                   '--work-dir', work, '--cfg-options', *tiny_options(
+                       npz, store, 2, [
+                           f'load_from={warm_dir / "iter_2.pth"}',
+                           'model.soft_weight=1.0',
+                           'model.refiner.queue_length=16',
+                           'model.refiner.min_units_short=1']))
+    assert 'loss_soft' in out.stdout + out.stderr
+    assert (work / 'iter_2.pth').exists()
