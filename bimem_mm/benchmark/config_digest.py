@@ -14,12 +14,15 @@ import os.path as osp
 from typing import List, Optional, Set
 
 
-def local_bases(path: str) -> List[str]:
-    """The ``_base_`` files of the config ``path`` that lie beside it
-    (resolved paths, in order); package bases (``pkg::...``) are left out.
-    A config whose ``_base_`` is not a literal string or list has none."""
-    with open(path, 'rb') as f:
-        tree = ast.parse(f.read(), filename=path)
+def local_bases(path: str, source: Optional[bytes] = None) -> List[str]:
+    """The ``_base_`` files of the config ``path`` (its text ``source`` if
+    already read) that lie beside it (resolved paths, in order); package
+    bases (``pkg::...``) are left out. A config whose ``_base_`` is not a
+    literal string or list has none."""
+    if source is None:
+        with open(path, 'rb') as f:
+            source = f.read()
+    tree = ast.parse(source, filename=path)
     for node in tree.body:
         if (isinstance(node, ast.Assign) and len(node.targets) == 1
                 and isinstance(node.targets[0], ast.Name)
@@ -41,10 +44,10 @@ def config_digest(path: str, _seen: Optional[Set[str]] = None) -> str:
     seen = set() if _seen is None else _seen
     path = osp.abspath(path)
     seen.add(path)
-    h = hashlib.sha256()
     with open(path, 'rb') as f:
-        h.update(f.read())
-    for base in local_bases(path):
+        source = f.read()
+    h = hashlib.sha256(source)
+    for base in local_bases(path, source):
         if base not in seen and osp.isfile(base):
             h.update(b'<' + config_digest(base, seen).encode() + b'>')
     return h.hexdigest()
