@@ -18,7 +18,8 @@ sets one number for all (the LR schedule is then scaled to it).
 :class:`SuiteOptions` carries what the command line sets for every stage
 (``--cfg-options``, ``--image-scale``, ``--no-pretrained``;
 :mod:`.paper_options` turns them into each config's cfg-options), and the
-black box may also be a Python callable (``--blackbox-callable``).
+black box may also be a Python callable (``--blackbox-callable``;
+:mod:`.paper_blackbox` checks the given one).
 """
 import os.path as osp
 import threading
@@ -35,6 +36,11 @@ from .paper_benchmarks import (  # noqa: F401  (the public names of paper)
     listing,
     per_benchmark,
 )
+from .paper_blackbox import (  # noqa: F401
+    BlackBox,
+    black_box_for,
+    check_store,
+)
 from .paper_schedule import (  # noqa: F401
     Schedule,
     scaled_iteration_options,
@@ -42,17 +48,6 @@ from .paper_schedule import (  # noqa: F401
 )
 from .pipeline_steps import step_options
 from .recipe import STARTS, Recipe
-
-
-@dataclass
-class BlackBox:
-    """The given black box: a model (config + checkpoint), a Python
-    callable (``module:function``, tools/predict_blackbox.py --callable) or
-    a store."""
-    config: Optional[str] = None
-    checkpoint: Optional[str] = None
-    store: Optional[str] = None
-    callable: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -70,73 +65,6 @@ class SuiteOptions:
     cfg_options: Tuple[str, ...] = ()
     image_scale: float = 1.0
     pretrained: bool = True
-
-
-def check_store(path: str, bench: Benchmark) -> None:
-    """A complete prediction store of ``bench``'s task and classes."""
-    manifest = osp.join(path, 'manifest.json')
-    if not osp.isfile(manifest):
-        raise PaperSetupError(
-            f'--blackbox-store {path}: {manifest} not found; a store is the '
-            'folder tools/predict_blackbox.py writes (manifest.json last, '
-            'so a store without it is incomplete)')
-    from ..store import PredictionStore, PredictionStoreError
-    try:
-        store = PredictionStore(path, validate=False)
-    except PredictionStoreError as err:
-        raise PaperSetupError(f'--blackbox-store {path}: {err}') from None
-    if store.task != bench.task or store.num_classes != bench.num_classes:
-        raise PaperSetupError(
-            f'--blackbox-store {path}: {manifest} holds {store.task} '
-            f'predictions over {store.num_classes} classes; {bench.name} '
-            f'needs {bench.task} over {bench.num_classes}')
-
-
-def black_box_for(bench: Benchmark, config: Optional[str],
-                  checkpoint: Optional[str], store: Optional[str],
-                  dry_run: bool = False,
-                  callable_: Optional[str] = None) -> BlackBox:
-    """Check the user's black box for ``bench``: a store (complete, of the
-    right task), a callable (``module:function``), or a checkpoint
-    (existing unless ``dry_run``) with a model config (default: the
-    benchmark's black-box config)."""
-    if sum(map(bool, (store, checkpoint or config, callable_))) > 1:
-        raise PaperSetupError(
-            f'{bench.name}: give one black box: --blackbox-store, '
-            '--blackbox-callable or --blackbox-checkpoint (with '
-            '--blackbox-config)')
-    if callable_:
-        if ':' not in callable_:
-            raise PaperSetupError(f'--blackbox-callable {callable_}: '
-                                  'expected module:function')
-        return BlackBox(callable=callable_)
-    if store:
-        store = osp.abspath(store)
-        check_store(store, bench)
-        return BlackBox(store=store)
-    if config and not checkpoint:
-        raise PaperSetupError(f'{bench.name}: --blackbox-config {config} '
-                              'needs --blackbox-checkpoint')
-    if not checkpoint:
-        return BlackBox()
-    config = config or bench.configs['black_box']
-    if not osp.isabs(config) and not osp.isfile(config):
-        config = osp.join(stages.REPO, config)      # a checkout config
-    if not osp.isfile(config):
-        raise PaperSetupError(f'--blackbox-config {config}: no such file')
-    checkpoint = osp.abspath(checkpoint)
-    if not dry_run and not osp.isfile(checkpoint):
-        raise PaperSetupError(f'--blackbox-checkpoint {checkpoint}: no such '
-                              'file')
-    return BlackBox(config=_relative(config), checkpoint=checkpoint)
-
-
-def _relative(path: str) -> str:
-    """A path inside the checkout relative to it (as the recipes name
-    configs), anything else absolute."""
-    path = osp.abspath(path)
-    rel = osp.relpath(path, stages.REPO)
-    return path if rel.startswith('..') else rel
 
 
 # one prediction pass per store, however many seeds run in parallel
