@@ -488,7 +488,8 @@ def main(argv=None):
                 rows = report.upsert(rows, dict(
                     task=task, pair=pair, method=method,
                     metric=recipe.metric[0], value=f'{value:.2f}',
-                    seed=seed, config=recipe.config(method)))
+                    seed=seed, config=recipe.config(method),
+                    options=' '.join(recipe.method_options.get(method, []))))
                 print(f'  {method:>14s} {recipe.metric[0]} {value:.2f}')
             report.write_rows(csv_path, rows)
             plot_memories(recipe, results, task, pair, seed)

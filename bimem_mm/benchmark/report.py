@@ -9,7 +9,11 @@ import tempfile
 from collections import OrderedDict
 from typing import Dict, List
 
-COLUMNS = ('task', 'pair', 'method', 'metric', 'value', 'seed', 'config')
+# options: the method's --method-options of the run that wrote the row
+# (a rerun with other options into the same --out replaces the row; the
+# tables name the options, so a mixed table shows itself)
+COLUMNS = ('task', 'pair', 'method', 'metric', 'value', 'seed', 'config',
+           'options')
 # the order methods and tasks are shown in
 METHOD_ORDER = ('black_box', 'warmup', 'dine', 'bimem', 'bimem_no_short',
                 'bimem_no_long', 'bimem_plus', 'oracle')
@@ -37,8 +41,9 @@ def write_rows(path: str, rows: List[Dict]) -> None:
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=COLUMNS)
     writer.writeheader()
-    for row in rows:
-        writer.writerow({k: row[k] for k in COLUMNS})
+    for row in rows:                 # rows of an older csv lack options
+        writer.writerow({k: '' if row.get(k) is None else row[k]
+                         for k in COLUMNS})
     write_atomic(path, buf.getvalue())
 
 
@@ -49,11 +54,20 @@ def upsert(rows: List[Dict], new: Dict) -> List[Dict]:
     return rows + [new]
 
 
+def method_label(row: Dict) -> str:
+    """``method``, or ``method [OPTIONS]`` for a row run with
+    --method-options."""
+    options = row.get('options') or ''
+    return f"{row['method']} [{options}]" if options else row['method']
+
+
 def summarise(rows: List[Dict]) -> List[Dict]:
-    """One line per (task, pair, method): mean, spread (std), seeds."""
+    """One line per (task, pair, method label): mean, spread (std), seeds;
+    seeds run with other method options are not pooled."""
     groups = OrderedDict()
     for r in rows:
-        groups.setdefault((r['task'], r['pair'], r['method'], r['metric']),
+        groups.setdefault((r['task'], r['pair'], method_label(r),
+                           r['metric']),
                           []).append((int(r['seed']), float(r['value'])))
     out = []
     for (task, pair, method, metric), items in groups.items():
@@ -84,8 +98,10 @@ def markdown(rows: List[Dict]) -> str:
 
 
 def method_key(method: str):
-    """Sort key: the benchmark's method order, unknown names last."""
-    return (METHOD_ORDER.index(method) if method in METHOD_ORDER
+    """Sort key: the benchmark's method order, unknown names last (a
+    label ``method [OPTIONS]`` right after its method)."""
+    base = method.split(' [')[0]
+    return (METHOD_ORDER.index(base) if base in METHOD_ORDER
             else len(METHOD_ORDER), method)
 
 

@@ -98,3 +98,16 @@ def test_benchmark_writes_table_csv_and_plots(tmp_path):
     for stage in ('black_box', 'warmup', 'bimem'):
         ckpt = osp.join('cls', 'src2tgt', 'seed0', stage, 'iter_4.pth')
         assert same_weights(out / ckpt, solo / ckpt), stage
+    # a rerun of one method and seed with --method-options into the same
+    # --out: its row carries the options and the tables name them
+    args = [a if a != '0,1' else '1' for a in args]
+    args[args.index('black_box,warmup,bimem')] = 'bimem'
+    proc = benchmark(*args, '--method-options',
+                     'bimem:model.refiner.temperature=10')
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    with open(out / 'results.csv') as f:
+        rows = {(r['method'], r['seed']): r for r in csv.DictReader(f)}
+    assert rows[('bimem', '1')]['options'] == 'model.refiner.temperature=10'
+    assert rows[('bimem', '0')]['options'] == ''
+    assert '| bimem [model.refiner.temperature=10] |' in \
+        (out / 'results.md').read_text()

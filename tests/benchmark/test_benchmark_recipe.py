@@ -222,3 +222,35 @@ def test_stage_iters_lengthen_one_stage_that_every_method_starts_from(pair):
             tool.parse_args(['--suite', 'digits', '--stage-iters', bad])
     with pytest.raises(SystemExit):
         tool.parse_args(['--suite', 'paper', '--stage-iters', 'warmup=2'])
+
+
+def test_report_names_method_options_and_reads_older_csv(tmp_path):
+    """A rerun of one seed with --method-options into the same --out is
+    labelled in the tables and not pooled with the other seeds; a csv
+    written before the options column reads back as without options."""
+    rows = []
+    for seed, value, options in ((0, 50.0, ''), (1, 54.0, ''),
+                                 (1, 60.0, 'model.refiner.temperature=0.3')):
+        rows = report.upsert(rows, dict(
+            task='cls', pair='a->b', method='bimem', metric='top1',
+            value=value, seed=seed, config='c.py', options=options))
+    path = tmp_path / 'results.csv'
+    report.write_rows(str(path), rows)
+    back = report.read_rows(str(path))
+    labels = [s['method'] for s in report.summarise(back)]
+    assert labels == ['bimem', 'bimem [model.refiner.temperature=0.3]']
+    pivot = report.pivot_markdown(back + [dict(
+        task='cls', pair='a->b', method='dine', metric='top1', value=40,
+        seed=0, config='d.py')])
+    assert '| bimem | 50.00 ± 0.00 (seed 0) |' in pivot
+    assert '| bimem [model.refiner.temperature=0.3] | 60.00 ± 0.00 ' \
+        '(seed 1) |' in pivot
+    assert pivot.index('| dine |') < pivot.index('| bimem |') < \
+        pivot.index('| bimem [model')
+    old = tmp_path / 'old.csv'
+    old.write_text('task,pair,method,metric,value,seed,config\n'
+                   'cls,a->b,dine,top1,40.00,0,d.py\n')
+    older = report.read_rows(str(old))
+    assert report.summarise(older)[0]['method'] == 'dine'
+    report.write_rows(str(old), older)
+    assert report.read_rows(str(old))[0]['options'] == ''
