@@ -39,3 +39,53 @@ def test_seg_recipe_options(pair):
     analysis = SegRecipe(src, tgt, out, 0, analysis=True)
     assert 'model.analysis_key=gt_sem_seg' in analysis.options('bimem')
     assert 'model.analysis_key=gt_sem_seg' not in analysis.options('oracle')
+
+
+
+class _Recorder:
+    """Stands in for the stage runner: records each training stage's
+    iterations, max_iters option and checkpoint it starts from."""
+
+    def __init__(self):
+        self.trained, self.tools = {}, []
+
+    def train(self, config, work_dir, options, log, iters, label, env):
+        start = [o for o in options if o.startswith('load_from=')]
+        max_iters = [o for o in options
+                     if o.startswith('train_cfg.max_iters=')]
+        self.trained[osp.basename(work_dir)] = (iters, max_iters[-1], start)
+        return osp.join(work_dir, f'iter_{iters}.pth')
+
+    def test(self, *args):
+        return None
+
+    def run_tool(self, tool, args, *rest):
+        self.tools.append((tool, list(args)))
+        return 0.0
+
+
+def test_seg_warmup_trains_three_times_the_stage_budget(pair):
+    """The digit-scene warm-up trains 3x --iters (chosen on USPS <-> MNIST,
+    docs/dev_suite/seg.md#session-6); dine, bimem and bimem_plus start from
+    that warm-up with --iters each; --stage-iters warmup=1 restores the
+    session-5 length."""
+    src, tgt, out = pair
+    runner = _Recorder()
+    recipe = SegRecipe(src, tgt, out, seed=0, iters=100, runner=runner)
+    recipe.metric_value = lambda metrics: 0.0
+    recipe.run(['warmup', 'dine', 'bimem', 'bimem_plus'])
+    trained = runner.trained
+    assert trained['warmup'][:2] == (300, 'train_cfg.max_iters=300')
+    warm = osp.join(out, 'warmup', 'iter_300.pth')
+    assert trained['dine'] == (100, 'train_cfg.max_iters=100',
+                               ['load_from=' + warm])
+    for method in ('bimem', 'bimem_plus'):
+        assert trained[method][0] == 100, method
+        init = [args for tool, args in runner.tools
+                if tool == 'init_memory.py' and
+                osp.join(out, method, 'memory_init.pth') in args]
+        assert init and init[0][1] == warm, method
+    assert SegRecipe(src, tgt, out, seed=0).stage_length('warmup') == \
+        3 * SegRecipe.default_iters
+    assert SegRecipe(src, tgt, out, seed=0, iters=100,
+                     stage_iters={'warmup': 1.0}).stage_length('warmup') == 100
