@@ -46,13 +46,24 @@ def pair(tmp_path):
     return make_pair(tmp_path)
 
 
-def test_default_share_is_the_unchanged_dine_half(pair):
-    recipe, trained = _run(ClsRecipe, pair, iters=11)
+def test_default_shares(pair):
+    """cls: 3/4 DINE start, 1/4 bimem_plus (chosen on the dev pairs);
+    det keeps the half/half 'dine_half' stage; dine its whole budget."""
+    recipe, trained = _run(ClsRecipe, pair, iters=1000)
+    assert recipe.plus_start_share == 0.75
+    assert trained['dine_start75'][:2] == (750, 'train_cfg.max_iters=750')
+    assert trained['bimem_plus'][:2] == (250, 'train_cfg.max_iters=250')
+    assert trained['dine'][0] == 1000
+    recipe, trained = _run(DetRecipe, pair, iters=11)
     assert recipe.plus_start_share == 0.5
     assert recipe.dine_start('bimem_plus') == ('dine_half', 5, 5)
     assert trained['dine_half'][:2] == (5, 'train_cfg.max_iters=5')
     assert trained['bimem_plus'][:2] == (5, 'train_cfg.max_iters=5')
-    assert trained['dine'][0] == 11          # dine keeps the whole budget
+    assert trained['dine'][0] == 11
+    # --stage-iters dine_half=0.5: cls's session-5 split, unchanged
+    recipe, trained = _run(ClsRecipe, pair, iters=11,
+                           stage_iters={'dine_half': 0.5})
+    assert trained['dine_half'][0] == trained['bimem_plus'][0] == 5
 
 
 @pytest.mark.parametrize('share,first,name', [(0.75, 750, 'dine_start75'),
@@ -72,7 +83,7 @@ def test_share_splits_one_budget_into_its_own_stage(pair, share, first,
 
 
 def test_a_recipe_may_override_the_share(pair):
-    class Late(ClsRecipe):
+    class Late(DetRecipe):
         plus_start_share = 0.75
     recipe, trained = _run(Late, pair, iters=8)
     assert trained['dine_start75'][0] == 6 and trained['bimem_plus'][0] == 2
