@@ -14,7 +14,8 @@ from .paper_schedule import scaled_iteration_options, schedule_of
 
 # where each method starts, per task (the one table; a method not listed
 # starts from the warm-up): 'warmup' or 'dine_half' (a DINE model trained
-# for half the budget; the method gets the other half). bimem_plus's start
+# for a share of the budget, ``Recipe.plus_start_share``: half unless the
+# recipe says otherwise; the method gets the rest). bimem_plus's start
 # was chosen on USPS <-> MNIST (docs/benchmark.md): the DINE start lost on
 # segmentation. Digit and paper recipes read it by their task.
 STARTS = {'cls': {'bimem_plus': 'dine_half'},
