@@ -14,7 +14,8 @@ from .paper_schedule import scaled_iteration_options, schedule_of
 
 # where each method starts, per task (the one table; a method not listed
 # starts from the warm-up): 'warmup' or 'dine_half' (a DINE model trained
-# for half the budget; the method gets the other half). bimem_plus's start
+# for a share of the budget, ``Recipe.plus_start_share``: half unless the
+# recipe says otherwise; the method gets the rest). bimem_plus's start
 # was chosen on USPS <-> MNIST (docs/benchmark.md): the DINE start lost on
 # segmentation. Digit and paper recipes read it by their task.
 STARTS = {'cls': {'bimem_plus': 'dine_half'},
@@ -68,6 +69,12 @@ class Recipe:
     # warm-up); a stage not listed trains ``iters``. tools/benchmark.py
     # --stage-iters overrides entries.
     stage_iters: Dict[str, float] = {}
+    # share of a DINE-started method's budget (``starts`` 'dine_half')
+    # spent in its DINE start; the method trains the rest. 0.5 (the
+    # 'dine_half' stage) unless a recipe overrides it; tools/benchmark.py
+    # --stage-iters dine_half=SHARE sets it (0 < SHARE < 1). Another share
+    # names its own stage (:meth:`dine_start`), so the runs coexist.
+    plus_start_share = 0.5
 
     def __init__(self, source: str, target: str, out: str, seed: int,
                  iters: Optional[int] = None, method_options=None,
@@ -86,6 +93,12 @@ class Recipe:
         self.analysis = analysis
         self.starts = dict(STARTS.get(self.task, {}))
         self.stage_iters = {**type(self).stage_iters, **(stage_iters or {})}
+        self.plus_start_share = float(self.stage_iters.pop(
+            'dine_half', type(self).plus_start_share))
+        if not 0 < self.plus_start_share < 1:
+            raise stages.StageError(
+                f'{self.task}: the DINE start (dine_half) takes a share '
+                f'0 < s < 1 of the budget, not {self.plus_start_share}')
         known = set(self.configs) | set(self.variants) | {'dine_half'}
         unknown = sorted(set(self.stage_iters) - known)
         if unknown:
@@ -230,6 +243,19 @@ class Recipe:
         """Training iterations of ``method`` (bimem_plus splits them)."""
         return self.iters
 
+    def dine_start(self, method: str):
+        """(stage name, its iterations, the method's iterations) of a
+        DINE-started ``method``: ``plus_start_share`` of its budget in the
+        DINE start, the rest for the method; the stage is 'dine_half' at
+        the share 0.5 (each half ``budget // 2``), 'dine_start<percent>'
+        otherwise."""
+        total, share = self.budget(method), self.plus_start_share
+        if share == 0.5:
+            return 'dine_half', total // 2, total // 2
+        first = max(1, int(total * share + 1e-9))
+        return (f'dine_start{share * 100:g}'.replace('.', 'p'), first,
+                max(1, total - first))
+
     def _run(self, methods) -> Dict[str, float]:
         results = {}
         bb = self.black_box()
@@ -247,9 +273,9 @@ class Recipe:
             if self.start_of(method) == 'dine_half':
                 # from a DINE-style distilled model; the two stages share
                 # the iterations of one, so the budget is the same
-                iters = self.budget(method) // 2
-                start = self.train('dine', [f'load_from={warm}'], iters,
-                                   'dine_half')
+                name, first, iters = self.dine_start(method)
+                start = self.train('dine', [f'load_from={warm}'], first,
+                                   name)
             init = start if method in self.no_memory else \
                 self.init_memory(method, start)
             ckpt = self.train(method, [f'load_from={init}'], iters)

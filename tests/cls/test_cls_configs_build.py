@@ -30,6 +30,8 @@ def test_config_builds(path):
         assert model.im_weight == model.mix_weight == 1.0
         assert model.adaptive_source['momentum'] == 0.6
         assert model.refiner.temperature == 10.0
+        if path.endswith('bimem_plus_digits.py'):  # fine-tunes DINE's model
+            assert cfg.optim_wrapper.optimizer.lr == 0.025
     elif osp.basename(path).startswith('bimem'):      # the faithful method
         assert model.im_weight == model.mix_weight == 0.0
         assert model.adaptive_source is None
