@@ -1,10 +1,16 @@
 """bimem_mm.det.map_spread: mAP@0.5 per chunk of test scenes, paired."""
-import os.path as osp
 import pickle
 
 import pytest
 import torch
-from det_helpers import BLACKBOX, N_SCENES, make_npz, run_tool, tiny_options
+from det_helpers import (
+    BLACKBOX,
+    N_SCENES,
+    PER_SCENE,
+    make_npz,
+    run_tool,
+    tiny_options,
+)
 
 from bimem_mm.det.map_spread import chunk_maps, main, read_predictions
 
@@ -57,18 +63,26 @@ def test_bad_inputs_name_the_file(tmp_path):
 
 @pytest.mark.slow
 def test_reads_what_tools_test_dumps(tmp_path, capsys):
-    """tools/train.py (2 iterations of the scene detector), tools/test.py
-    --out on the tiny test scenes, then map_spread over chunks of them."""
+    """tools/test.py --out (an untrained scene detector, saved here) on the
+    tiny test scenes, then map_spread over chunks of them."""
+    from mmengine.config import Config
+    from mmengine.registry import init_default_scope
+
+    from bimem_mm.registry import MODELS
     npz = make_npz(tmp_path / 'digits.npz')
-    work = str(tmp_path / 'work')
-    opts = [o for o in tiny_options(npz, None, 2)   # the black box has no
+    init_default_scope('mmdet')
+    torch.manual_seed(0)
+    model = MODELS.build(Config.fromfile(BLACKBOX).model)
+    ckpt = str(tmp_path / 'untrained.pth')
+    torch.save(dict(state_dict=model.state_dict()), ckpt)
+    opts = [o for o in tiny_options(npz, None, 1)   # the black box has no
             if not o.startswith('memory_init')]     # memory init loader
-    run_tool('train.py', BLACKBOX, '--work-dir', work, '--cfg-options', *opts)
-    pkl = osp.join(work, 'preds.pkl')
-    run_tool('test.py', BLACKBOX, osp.join(work, 'iter_2.pth'), '--work-dir',
-             work, '--out', pkl, '--cfg-options', *opts)
+    pkl = str(tmp_path / 'preds.pkl')
+    run_tool('test.py', BLACKBOX, ckpt, '--work-dir', tmp_path / 'work',
+             '--out', pkl, '--cfg-options', *opts)
     gts, dets = read_predictions(pkl, 10)
     assert len(gts) == N_SCENES and all(len(d) == 10 for d in dets)
+    assert sum(len(g['labels']) for g in gts) == N_SCENES * PER_SCENE
     main([pkl, pkl, '--chunk', str(N_SCENES // 3)])
     out = capsys.readouterr().out
     assert f'{N_SCENES} scenes mAP50' in out and '3 chunks of 4' in out
