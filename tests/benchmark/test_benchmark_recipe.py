@@ -3,7 +3,7 @@ import os
 import os.path as osp
 
 import pytest
-from recipe_helpers import make_pair
+from recipe_helpers import RecordingRunner, make_pair
 
 from bimem_mm.benchmark import report, stages
 from bimem_mm.benchmark.cls import ClsRecipe
@@ -148,28 +148,6 @@ def test_stage_threads_do_not_follow_the_machine(pair, monkeypatch):
         tool.parse_args(['--threads', '0'])
 
 
-class _RecordingRunner:
-    """Records the iterations and start of every training stage."""
-
-    def __init__(self):
-        self.trained, self.tools = {}, []
-
-    def train(self, config, work_dir, options, log, iters, label, env):
-        name = osp.basename(work_dir)
-        start = [o for o in options if o.startswith('load_from=')]
-        max_iters = [o for o in options
-                     if o.startswith('train_cfg.max_iters=')]
-        self.trained[name] = (iters, max_iters[-1], start)
-        return osp.join(work_dir, f'iter_{iters}.pth')
-
-    def test(self, *args):
-        return None
-
-    def run_tool(self, tool, args, *rest):
-        self.tools.append((tool, list(args)))
-        return 0.0
-
-
 def test_stage_iters_lengthen_one_stage_that_every_method_starts_from(pair):
     """--stage-iters warmup=2: the warm-up trains 2x --iters, max_iters
     included; dine, bimem and bimem_plus (via its half DINE run) all load
@@ -179,7 +157,7 @@ def test_stage_iters_lengthen_one_stage_that_every_method_starts_from(pair):
 
     from bimem_mm.benchmark.det import DetRecipe
     src, tgt, out = pair
-    runner = _RecordingRunner()
+    runner = RecordingRunner()
     recipe = DetRecipe(src, tgt, out, seed=0, iters=10, runner=runner,
                        stage_iters={'warmup': 2.0})
     recipe.metric_value = lambda metrics: 0.0

@@ -5,36 +5,16 @@ import importlib.util
 import os.path as osp
 
 import pytest
-from recipe_helpers import make_pair
+from recipe_helpers import RecordingRunner, make_pair
 
 from bimem_mm.benchmark import stages
 from bimem_mm.benchmark.cls import ClsRecipe
 from bimem_mm.benchmark.det import DetRecipe
 
 
-class _Recorder:
-    """Records (iterations, max_iters option, load_from) per stage."""
-
-    def __init__(self):
-        self.trained = {}
-
-    def train(self, config, work_dir, options, log, iters, label, env):
-        start = [o for o in options if o.startswith('load_from=')]
-        max_iters = [o for o in options
-                     if o.startswith('train_cfg.max_iters=')][-1]
-        self.trained[osp.basename(work_dir)] = (iters, max_iters, start)
-        return osp.join(work_dir, f'iter_{iters}.pth')
-
-    def test(self, *args):
-        return None
-
-    def run_tool(self, *args):
-        return 0.0
-
-
 def _run(recipe_cls, pair, **kwargs):
     src, tgt, out = pair
-    runner = _Recorder()
+    runner = RecordingRunner()
     recipe = recipe_cls(src, tgt, out, seed=0, runner=runner, **kwargs)
     recipe.metric_value = lambda metrics: 0.0
     recipe.run(['dine', 'bimem_plus'])

@@ -2,7 +2,7 @@
 import os.path as osp
 
 import pytest
-from recipe_helpers import make_pair
+from recipe_helpers import RecordingRunner, make_pair
 
 from bimem_mm.benchmark.seg import SegRecipe
 from bimem_mm.benchmark.stages import REPO
@@ -42,35 +42,13 @@ def test_seg_recipe_options(pair):
 
 
 
-class _Recorder:
-    """Stands in for the stage runner: records each training stage's
-    iterations, max_iters option and checkpoint it starts from."""
-
-    def __init__(self):
-        self.trained, self.tools = {}, []
-
-    def train(self, config, work_dir, options, log, iters, label, env):
-        start = [o for o in options if o.startswith('load_from=')]
-        max_iters = [o for o in options
-                     if o.startswith('train_cfg.max_iters=')]
-        self.trained[osp.basename(work_dir)] = (iters, max_iters[-1], start)
-        return osp.join(work_dir, f'iter_{iters}.pth')
-
-    def test(self, *args):
-        return None
-
-    def run_tool(self, tool, args, *rest):
-        self.tools.append((tool, list(args)))
-        return 0.0
-
-
 def test_seg_warmup_trains_three_times_the_stage_budget(pair):
     """The digit-scene warm-up trains 3x --iters (chosen on USPS <-> MNIST,
     docs/dev_suite/seg.md#session-6); dine, bimem and bimem_plus start from
     that warm-up with --iters each; --stage-iters warmup=1 restores the
     session-5 length."""
     src, tgt, out = pair
-    runner = _Recorder()
+    runner = RecordingRunner()
     recipe = SegRecipe(src, tgt, out, seed=0, iters=100, runner=runner)
     recipe.metric_value = lambda metrics: 0.0
     recipe.run(['warmup', 'dine', 'bimem', 'bimem_plus'])
