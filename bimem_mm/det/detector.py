@@ -208,7 +208,11 @@ class BiMemDetector(BiMemMethod, DetectorAdapter):
     ``loss_bimem_rce``, ``bimem/kept`` (share of boxes kept) and the
     memory statistics. With ``im_weight`` > 0 (``bimem_plus``) also
     ``loss_im``: information maximisation on the student's foreground
-    logits of all pseudo boxes (its units).
+    logits of all pseudo boxes (its units). With ``soft_weight`` > 0 also
+    ``loss_soft``: each positive RoI distilled, as the DINE baseline's
+    ``loss_kd``, towards the *calibrated* distribution r of its box
+    (``[r, 0]`` over the C + 1 logits); with ``adaptive_source`` r is
+    DINE's adaptive soft label reweighted by the memories.
 
     Args:
         drop_thr: calibrated confidence a box needs to be kept (BiMem).
@@ -230,12 +234,14 @@ class BiMemDetector(BiMemMethod, DetectorAdapter):
         pseudo = self.pseudo(data_samples, inputs.device)
         keep = (cal.labels != self.ignore_index) & (
             cal.probs.max(1).values >= self.drop_thr)
-        self.attach(data_samples, pseudo, cal.labels, keep,
-                    labels_long=cal.labels_long)
+        fields = dict(labels_long=cal.labels_long)
+        if self.soft_weight:
+            fields['soft_targets'] = cal.probs
+        self.attach(data_samples, pseudo, cal.labels, keep, **fields)
         x = self.student.extract_feat(inputs)
         losses, proposals = rpn_loss(self.student, x, data_samples)
         losses.update(roi_loss(self.student, x, proposals, data_samples,
-                               self.loss_fn))
+                               self.loss_fn, self.soft_weight))
         if self.im_weight:
             losses['loss_im'] = self.im_loss(
                 self.box_logits(self.student, x, pseudo), bb)

@@ -124,8 +124,19 @@ def _each_stage(detector, x, proposals, data_samples, fields, stage_loss):
     return losses
 
 
+def _soft_ce_sum(scores: torch.Tensor, targets: torch.Tensor
+                 ) -> torch.Tensor:
+    """Sum over the positive RoIs of the soft cross entropy of their
+    (P, C + 1) ``scores`` to ``[targets, 0]`` ((P, C) foreground targets,
+    background probability 0)."""
+    targets = targets.float()
+    targets = torch.cat([targets, targets.new_zeros(len(targets), 1)], 1)
+    return -(targets * F.log_softmax(scores.float(), 1)).sum()
+
+
 def roi_loss(detector, x: Tuple[torch.Tensor], proposals: List,
-             data_samples, loss_fn) -> Dict[str, torch.Tensor]:
+             data_samples, loss_fn, soft_weight: float = 0.0
+             ) -> Dict[str, torch.Tensor]:
     """RoI losses with the symmetric loss on the positive RoIs.
 
     Args:
@@ -133,23 +144,33 @@ def roi_loss(detector, x: Tuple[torch.Tensor], proposals: List,
             of them, softmax).
         x: its features. proposals: RPN results per image.
         data_samples: with ``gt_instances`` holding the kept pseudo boxes,
-            ``labels`` (y) and ``labels_long`` (y_long).
+            ``labels`` (y) and ``labels_long`` (y_long); with
+            ``soft_weight`` also ``soft_targets`` ((B_i, C) calibrated
+            distributions).
         loss_fn: ``BiMemLoss`` (alpha CE + beta RCE, mean over its units).
+        soft_weight: weight of ``loss_soft``, the soft cross entropy of
+            the positive RoIs to their box's ``[soft_targets, 0]``
+            (normalised like ``loss_kd`` of :func:`soft_roi_loss`); 0: none.
 
     Returns:
         ``loss_cls`` (background RoIs), ``loss_bimem_ce``,
         ``loss_bimem_rce`` (positive RoIs; the three sum to L_cls above),
-        ``loss_bbox`` and ``acc``.
+        ``loss_bbox``, ``acc`` (and ``loss_soft``).
     """
     def stage_loss(losses, scores, labels, matched, n_all):
         sym = loss_fn(scores, labels, matched['labels_long'])
         n_pos = (labels != loss_fn.ignore_index).sum().float()
         losses['loss_bimem_ce'] = sym['loss_ce'] * n_pos / n_all
         losses['loss_bimem_rce'] = sym['loss_rce'] * n_pos / n_all
+        if soft_weight:
+            losses['loss_soft'] = soft_weight * _soft_ce_sum(
+                scores, matched['soft_targets']) / n_all
         return losses
 
-    return _each_stage(detector, x, proposals, data_samples,
-                       ('labels_long', ), stage_loss)
+    fields = ('labels_long', 'soft_targets') if soft_weight else \
+        ('labels_long', )
+    return _each_stage(detector, x, proposals, data_samples, fields,
+                       stage_loss)
 
 
 def soft_roi_loss(detector, x: Tuple[torch.Tensor], proposals: List,
@@ -171,10 +192,7 @@ def soft_roi_loss(detector, x: Tuple[torch.Tensor], proposals: List,
         ``loss_bbox`` and ``acc``.
     """
     def stage_loss(losses, scores, _, matched, n_all):
-        targets = matched[key].float()
-        targets = torch.cat([targets, targets.new_zeros(len(targets), 1)], 1)
-        per_roi = -(targets * F.log_softmax(scores.float(), 1)).sum(1)
-        losses['loss_kd'] = per_roi.sum() / n_all
+        losses['loss_kd'] = _soft_ce_sum(scores, matched[key]) / n_all
         return losses
 
     return _each_stage(detector, x, proposals, data_samples, (key, ),

@@ -122,6 +122,41 @@ def test_bimem_plus_adds_im_to_the_bimem_loss(data):
     assert int(model.source_target.samples_seen) == BATCH
 
 
+def test_bimem_soft_weight_distils_boxes_towards_calibrated_distribution(
+        data, monkeypatch):
+    """Detection's ``soft_weight`` (it was silently ignored before): the
+    kept boxes carry the memories' calibrated distribution r as their soft
+    target and ``loss_soft`` trains towards it."""
+    import bimem_mm.det.detector as detector
+    model, batch = _model_and_batch(PLUS, data, soft_weight=0.5)
+    model.prepare_for_dataset(N_SCENES)
+    model.init_memory_step(batch)
+    model.refiner.finalize_init()
+    seen = {}
+    refine, roi_loss = model.refine, detector.roi_loss
+
+    def once(*args):                # the step's one refine, its result kept
+        seen['out'] = refine(*args)
+        return seen['out']
+
+    def spy_roi_loss(det, x, proposals, samples, loss_fn, soft_weight):
+        seen['targets'] = torch.cat([s.gt_instances.soft_targets
+                                     for s in samples])
+        seen['weight'] = soft_weight
+        return roi_loss(det, x, proposals, samples, loss_fn, soft_weight)
+
+    monkeypatch.setattr(model, 'refine', once)
+    monkeypatch.setattr(detector, 'roi_loss', spy_roi_loss)
+    optim = OptimWrapper(torch.optim.SGD(model.parameters(), lr=0.01))
+    log = model.train_step(batch, optim)
+    cal = seen['out'][2]
+    kept = cal.labels != model.ignore_index
+    assert seen['weight'] == 0.5 and kept.sum() > 0
+    torch.testing.assert_close(seen['targets'], cal.probs[kept].float())
+    assert torch.isfinite(log['loss_soft']) and log['loss_soft'] > 0
+    assert 'loss_bimem_ce' in log and 'loss_im' in log
+
+
 @pytest.mark.slow
 def test_dine_from_warmup_trains_resumes_and_feeds_bimem_plus(tmp_path,
                                                               data):

@@ -16,7 +16,8 @@ from mmengine.dataset import pseudo_collate
 from mmengine.registry import init_default_scope
 
 from bimem_mm.det.roi_features import roi_box_features
-from bimem_mm.det.roi_loss import rpn_loss, soft_roi_loss
+from bimem_mm.det.roi_loss import roi_loss, rpn_loss, soft_roi_loss
+from bimem_mm.models import BiMemLoss
 from bimem_mm.registry import MODELS
 
 
@@ -97,6 +98,33 @@ def test_soft_roi_loss_reduces_to_mmdet_with_one_hot_targets(wrapper,
     torch.testing.assert_close(soft['loss_cls'], ours['loss_cls'])
     assert soft['loss_kd'].requires_grad
     assert not torch.allclose(soft['loss_kd'], ours['loss_kd'])
+
+
+def test_roi_loss_soft_weight_adds_the_soft_target_term(wrapper, batch):
+    """``soft_weight`` adds ``soft_weight`` x the DINE baseline's loss_kd
+    towards the boxes' soft targets and leaves every other term as is."""
+    det = wrapper.student
+    samples = batch['data_samples']
+    gen = torch.Generator().manual_seed(3)
+    for s in samples:
+        s.gt_instances.labels_long = s.gt_instances.labels.clone()
+        s.gt_instances.soft_targets = torch.softmax(
+            torch.randn(len(s.gt_instances), 10, generator=gen), 1)
+    x = det.extract_feat(batch['inputs'])
+    _, proposals = rpn_loss(det, x, samples)
+
+    def run(fn, *args):
+        torch.manual_seed(1)
+        return fn(det, x, copy.deepcopy(proposals), samples, *args)
+
+    plain = run(roi_loss, BiMemLoss())
+    soft = run(roi_loss, BiMemLoss(), 2.0)
+    kd = run(soft_roi_loss)['loss_kd']
+    assert 'loss_soft' not in plain
+    torch.testing.assert_close(soft.pop('loss_soft'), 2.0 * kd)
+    assert soft.keys() == plain.keys()
+    for name in plain:
+        torch.testing.assert_close(soft[name], plain[name])
 
 
 def test_box_probs_detector_predicts_as_mmdet(data):
