@@ -107,17 +107,18 @@ def test_dine_batch_without_pseudo_boxes_and_no_mixup_option(data):
         MODELS.build(cfg)
 
 
-def test_bimem_plus_adds_im_to_the_bimem_loss(data):
+def test_bimem_plus_adds_im_and_soft_targets_to_the_bimem_loss(data):
     model, batch = _model_and_batch(PLUS, data)
     assert type(model).__name__ == 'BiMemDetector'
     assert model.im_weight == 1.0 and model.refiner.temperature == 10.0
+    assert model.soft_weight == 1.0       # session 7's det choice
     model.prepare_for_dataset(N_SCENES)              # what BiMemHook does
     model.init_memory_step(batch)
     model.refiner.finalize_init()
     optim = OptimWrapper(torch.optim.SGD(model.parameters(), lr=0.01))
     log = model.train_step(batch, optim)
     assert 'loss_im' in log and torch.isfinite(log['loss_im'])
-    assert 'loss_bimem_rce' in log
+    assert 'loss_bimem_rce' in log and log['loss_soft'] > 0
     assert log['bimem/source_share'] == 1.0          # first step: black box
     assert int(model.source_target.samples_seen) == BATCH
 
