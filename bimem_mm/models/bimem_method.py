@@ -59,7 +59,9 @@ class BiMemMethod:
             the calibrated distribution ``normalise(w_mem * p_source)``
             (0: faithful, hard labels only). With ``adaptive_source`` this
             is DINE's adaptive soft target with the memories' weights
-            applied (cls ``bimem_plus``; docs/dev_suite/cls.md).
+            applied. Detection's ``bimem_plus`` sets 1 (its positive RoIs,
+            :func:`bimem_mm.det.roi_loss.roi_loss`; docs/dev_suite/det.md);
+            it lost for classification (docs/dev_suite/cls.md).
         *args, **kwargs: the adapter's.
     """
 
