@@ -163,7 +163,8 @@ def test_dine_from_warmup_trains_resumes_and_feeds_bimem_plus(tmp_path,
                                                               data):
     """tools/train.py with the dine config from a warm-up checkpoint (no
     long-term memory pass), --resume continues the black box's decay, and
-    the checkpoint loads into bimem_plus."""
+    the checkpoint loads into bimem_plus, which trains from it with its
+    soft targets (session 7's soft_weight=1)."""
     npz, store = data
     warm = tmp_path / 'warmup.pth'
     torch.save({'state_dict': MODELS.build(_cfg(WARMUP, data).model)
@@ -190,3 +191,9 @@ def test_dine_from_warmup_trains_resumes_and_feeds_bimem_plus(tmp_path,
     load_checkpoint(plus, str(work / 'iter_4.pth'), map_location='cpu')
     key = 'student.roi_head.bbox_head.fc_cls.weight'
     assert torch.equal(plus.state_dict()[key], final['state_dict'][key])
+    out = run_tool('train.py', PLUS, '--work-dir', tmp_path / 'plus',
+                   '--cfg-options', *tiny_options(
+                       npz, store, 2, [f"load_from={work / 'iter_4.pth'}"]))
+    log = out.stdout + out.stderr
+    assert 'loss_soft' in log and 'loss_bimem_rce' in log, log[-3000:]
+    assert (tmp_path / 'plus' / 'iter_2.pth').is_file()
