@@ -489,7 +489,7 @@ def main(argv=None):
                     task=task, pair=pair, method=method,
                     metric=recipe.metric[0], value=f'{value:.2f}',
                     seed=seed, config=recipe.config(method),
-                    options=' '.join(recipe.method_options.get(method, []))))
+                    options=recipe.row_options(method)))
                 print(f'  {method:>14s} {recipe.metric[0]} {value:.2f}')
             report.write_rows(csv_path, rows)
             plot_memories(recipe, results, task, pair, seed)

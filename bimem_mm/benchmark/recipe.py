@@ -243,6 +243,43 @@ class Recipe:
         """Training iterations of ``method`` (bimem_plus splits them)."""
         return self.iters
 
+    def stage_chain(self, method: str) -> List[str]:
+        """The training stages whose lengths ``method``'s number depends
+        on, in order ('dine_half' standing for a DINE start of any
+        share)."""
+        if method in ('black_box', 'oracle'):
+            return [method]
+        chain = ['black_box', 'warmup']
+        if method == 'warmup':
+            return chain
+        if self.start_of(method) == 'dine_half':
+            return chain + ['dine_half']   # it sets the method's length too
+        return chain + [method]
+
+    def stage_options(self, method: str) -> List[str]:
+        """``--stage-iters STAGE=FACTOR`` of every stage of ``method``'s
+        chain trained at other than the recipe's own factor (none for a
+        run at the defaults): what results.csv records beside the
+        --method-options, so that such a run is not mistaken for, or
+        pooled with, the default."""
+        own = type(self).stage_iters
+        factors = []
+        for stage in self.stage_chain(method):
+            if stage == 'dine_half':
+                if self.plus_start_share != type(self).plus_start_share:
+                    factors.append((stage, self.plus_start_share))
+            elif self.stage_iters.get(stage, 1.0) != own.get(stage, 1.0):
+                factors.append((stage, self.stage_iters.get(stage, 1.0)))
+        return [f'--stage-iters {stage}={factor:g}'
+                for stage, factor in factors]
+
+    def row_options(self, method: str) -> str:
+        """What makes ``method``'s run differ from the defaults, for
+        results.csv's ``options``: its --method-options, then its
+        :meth:`stage_options` ('' for a default run)."""
+        return ' '.join(list(self.method_options.get(method, []))
+                        + self.stage_options(method))
+
     def dine_start(self, method: str):
         """(stage name, its iterations, the method's iterations) of a
         DINE-started ``method``: ``plus_start_share`` of its budget in the

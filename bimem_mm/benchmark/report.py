@@ -9,9 +9,11 @@ import tempfile
 from collections import OrderedDict
 from typing import Dict, List
 
-# options: the method's --method-options of the run that wrote the row
-# (a rerun with other options into the same --out replaces the row; the
-# tables name the options, so a mixed table shows itself)
+# options: what the run that wrote the row changed from the defaults: the
+# method's --method-options and the --stage-iters of the stages it depends
+# on (Recipe.row_options). A rerun with the same options into the same
+# --out replaces the row; one with other options sits beside it, and the
+# tables name the options, so the runs are neither mixed nor pooled.
 COLUMNS = ('task', 'pair', 'method', 'metric', 'value', 'seed', 'config',
            'options')
 # the order methods and tasks are shown in
@@ -48,9 +50,12 @@ def write_rows(path: str, rows: List[Dict]) -> None:
 
 
 def upsert(rows: List[Dict], new: Dict) -> List[Dict]:
-    """Replace the row with the same task/pair/method/seed, or append."""
-    key = ('task', 'pair', 'method', 'seed')
-    rows = [r for r in rows if any(str(r[k]) != str(new[k]) for k in key)]
+    """Replace the row with the same task/pair/method/seed/options, or
+    append (a row of an older csv has no options: '')."""
+    def key(row):
+        return (str(row['task']), str(row['pair']), str(row['method']),
+                str(row['seed']), str(row.get('options') or ''))
+    rows = [r for r in rows if key(r) != key(new)]
     return rows + [new]
 
 

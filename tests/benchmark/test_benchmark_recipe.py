@@ -203,15 +203,19 @@ def test_stage_iters_lengthen_one_stage_that_every_method_starts_from(pair):
 
 
 def test_report_names_method_options_and_reads_older_csv(tmp_path):
-    """A rerun of one seed with --method-options into the same --out is
-    labelled in the tables and not pooled with the other seeds; a csv
-    written before the options column reads back as without options."""
+    """A rerun of one seed with --method-options into the same --out sits
+    beside the default row, labelled in the tables and not pooled with
+    the other seeds; a rerun with the same options replaces its row; a
+    csv written before the options column reads back as without
+    options."""
     rows = []
     for seed, value, options in ((0, 50.0, ''), (1, 54.0, ''),
+                                 (1, 61.0, 'model.refiner.temperature=0.3'),
                                  (1, 60.0, 'model.refiner.temperature=0.3')):
         rows = report.upsert(rows, dict(
             task='cls', pair='a->b', method='bimem', metric='top1',
             value=value, seed=seed, config='c.py', options=options))
+    assert len(rows) == 3
     path = tmp_path / 'results.csv'
     report.write_rows(str(path), rows)
     back = report.read_rows(str(path))
@@ -220,7 +224,7 @@ def test_report_names_method_options_and_reads_older_csv(tmp_path):
     pivot = report.pivot_markdown(back + [dict(
         task='cls', pair='a->b', method='dine', metric='top1', value=40,
         seed=0, config='d.py')])
-    assert '| bimem | 50.00 ± 0.00 (seed 0) |' in pivot
+    assert '| bimem | 52.00 ± 2.83 |' in pivot
     assert '| bimem [model.refiner.temperature=0.3] | 60.00 ± 0.00 ' \
         '(seed 1) |' in pivot
     assert pivot.index('| dine |') < pivot.index('| bimem |') < \
@@ -232,3 +236,46 @@ def test_report_names_method_options_and_reads_older_csv(tmp_path):
     assert report.summarise(older)[0]['method'] == 'dine'
     report.write_rows(str(old), older)
     assert report.read_rows(str(old))[0]['options'] == ''
+
+
+def test_row_options_name_the_stage_factors_a_method_depends_on(pair):
+    """results.csv's options of a run with --stage-iters: each method's
+    row names the factors of the stages it depends on that differ from
+    the recipe's own (a default run: ''), after its --method-options, so
+    that a variant run neither replaces nor pools with the default."""
+    from bimem_mm.benchmark.det import DetRecipe
+    src, tgt, out = pair
+    methods = ('black_box', 'warmup', 'dine', 'bimem', 'bimem_no_long',
+               'bimem_plus', 'oracle')
+
+    def rows(recipe_cls, **kwargs):
+        recipe = recipe_cls(src, tgt, out, seed=0, iters=10, **kwargs)
+        return {m: recipe.row_options(m) for m in methods}
+
+    assert set(rows(DetRecipe).values()) == {''}
+    # det's own warm-up factor is 3: asking for 3 is the default
+    assert set(rows(DetRecipe, stage_iters={'warmup': 3.0}).values()) \
+        == {''}
+    official = rows(DetRecipe, stage_iters={'warmup': 1.0})
+    assert official['black_box'] == official['oracle'] == ''
+    for m in methods[1:-1]:
+        assert official[m] == '--stage-iters warmup=1', m
+    longer = rows(DetRecipe, stage_iters={'bimem': 2.0, 'dine_half': 0.75,
+                                          'black_box': 2.0})
+    assert longer['oracle'] == ''
+    assert longer['warmup'] == longer['dine'] == \
+        longer['bimem_no_long'] == '--stage-iters black_box=2'
+    assert longer['bimem'] == ('--stage-iters black_box=2 '
+                               '--stage-iters bimem=2')
+    assert longer['bimem_plus'] == ('--stage-iters black_box=2 '
+                                    '--stage-iters dine_half=0.75')
+    # cls's own DINE start is 3/4 of the budget; half is the variant
+    assert rows(ClsRecipe, stage_iters={'dine_half': 0.75})['bimem_plus'] \
+        == ''
+    assert rows(ClsRecipe, stage_iters={'dine_half': 0.5})['bimem_plus'] \
+        == '--stage-iters dine_half=0.5'
+    both = rows(ClsRecipe, stage_iters={'warmup': 2.0}, method_options={
+        'bimem': ['model.refiner.temperature=0.3']})
+    assert both['bimem'] == ('model.refiner.temperature=0.3 '
+                             '--stage-iters warmup=2')
+    assert both['dine'] == '--stage-iters warmup=2'

@@ -1,6 +1,8 @@
 """tools/benchmark.py --stage-iters through the real tools: the warm-up
 trains FACTOR x --iters (which stages load it:
 test_benchmark_recipe.py::test_stage_iters_lengthen_one_stage_that_every_method_starts_from)."""
+import csv
+
 import pytest
 from test_benchmark_end_to_end import benchmark, make_npz, weights
 
@@ -23,3 +25,10 @@ def test_longer_warmup_end_to_end(tmp_path):
     assert weights(run / 'warmup' / 'iter_4.pth').keys()
     command = (run / 'logs' / 'train_warmup.log').read_text().split('\n')[0]
     assert 'train_cfg.max_iters=4 ' in command + ' '
+    # results.csv names the factor, so the row is not taken for a default
+    (row, ) = csv.DictReader(
+        (out / 'results.csv').read_text().splitlines())
+    assert (row['method'], row['options']) == ('warmup',
+                                               '--stage-iters warmup=2')
+    assert '| warmup [--stage-iters warmup=2] |' in \
+        (out / 'results.md').read_text()
