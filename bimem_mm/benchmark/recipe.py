@@ -29,8 +29,9 @@ VARIANTS = {
 
 
 def stage_env(threads: int) -> Dict[str, str]:
-    """Environment that makes a stage's numbers independent of the machine
-    and of ``--jobs``: ``threads`` CPU threads (OMP/MKL, replacing the
+    """Environment that makes a stage's numbers independent of the core
+    count and of ``--jobs`` (not of the CPU's float kernels: see
+    docs/benchmark.md, "Reproducible numbers"): ``threads`` CPU threads (OMP/MKL, replacing the
     user's OMP_NUM_THREADS: float reductions split over another number of
     threads sum in another order, and training amplifies the difference)
     and a fixed hash seed (set/dict-of-str orders)."""
