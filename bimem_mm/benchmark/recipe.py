@@ -31,10 +31,11 @@ VARIANTS = {
 def stage_env(threads: int) -> Dict[str, str]:
     """Environment that makes a stage's numbers independent of the core
     count and of ``--jobs`` (not of the CPU's float kernels: see
-    docs/benchmark.md, "Reproducible numbers"): ``threads`` CPU threads (OMP/MKL, replacing the
-    user's OMP_NUM_THREADS: float reductions split over another number of
-    threads sum in another order, and training amplifies the difference)
-    and a fixed hash seed (set/dict-of-str orders)."""
+    docs/benchmark.md, "Reproducible numbers"): ``threads`` CPU threads
+    (OMP/MKL, replacing the user's OMP_NUM_THREADS: float reductions split
+    over another number of threads sum in another order, and training
+    amplifies the difference) and a fixed hash seed (set/dict-of-str
+    orders)."""
     n = str(int(threads))
     return {'OMP_NUM_THREADS': n, 'MKL_NUM_THREADS': n,
             'PYTHONHASHSEED': '0'}
