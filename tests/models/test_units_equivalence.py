@@ -2,7 +2,8 @@
 warm-up + BiMem steps of the digit seg, det and cls wrappers give the
 losses, memories, weights and unit features recorded before the refactor
 (tests/models/units_snapshot.json, written by units_snapshot.py at
-the commit before it; bitwise equal on the machine that wrote it)."""
+the commit before it; bitwise equal on the machine that wrote it, within
+units_snapshot.compare's tolerances on a CPU with other float kernels)."""
 import importlib.util
 import json
 import os.path as osp

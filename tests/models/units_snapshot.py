@@ -49,16 +49,32 @@ def _checksum(t: torch.Tensor) -> list:
             *[float(v) for v in t[:16]]]
 
 
-def compare(new, ref, where):
-    """Assert that the summary ``new`` equals ``ref`` (rtol 1e-5)."""
+# the parts of a summary that are :func:`_checksum` lists
+CHECKSUMS = ('refiner', 'student', 'units')
+
+
+def compare(new, ref, where, checksum=False):
+    """Assert that the summary ``new`` equals ``ref`` (rtol 1e-5).
+
+    A checksum's signed sum is compared to 1e-6 of its absolute sum: it
+    cancels to ~1e-5 of that (seg's unit features: -0.09 of 25113), so
+    the last-bit differences of another CPU's float kernels move it by
+    ~1e-3 of itself (measured: 1e-8 of the absolute sum); the absolute
+    sum and the first values keep rtol 1e-5."""
     if isinstance(ref, dict):
         assert set(new) == set(ref), f'{where}: keys {set(new) ^ set(ref)}'
         for key in ref:
-            compare(new[key], ref[key], f'{where}.{key}')
+            compare(new[key], ref[key], f'{where}.{key}',
+                    checksum or key in CHECKSUMS)
     elif isinstance(ref, list):
         assert len(new) == len(ref), where
-        for i, (a, b) in enumerate(zip(new, ref)):
-            compare(a, b, f'{where}[{i}]')
+        start = 0
+        if checksum:
+            assert abs(new[0] - ref[0]) <= 1e-6 * abs(ref[1]), \
+                f'{where}[0] (sum): {new[0]} != {ref[0]}'
+            start = 1
+        for i in range(start, len(ref)):
+            compare(new[i], ref[i], f'{where}[{i}]')
     else:
         assert math.isclose(new, ref, rel_tol=1e-5, abs_tol=1e-6), \
             f'{where}: {new} != {ref}'
